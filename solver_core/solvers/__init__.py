@@ -1,1 +1,94 @@
+"""The library of hand-written solvers for real ARC-AGI-1 training tasks.
+
+Each solver is a straight-line DSL program `solve_<task_id>(I)`: one DSL call per line
+(`x1 = f(I)`, `x2 = g(x1, ...)`, ..., `O = h(...)`, `return O`), using only DSL primitives, DSL
+constants and earlier variables. The modules below hold them in batches; `library()` (also `SOLVERS`) maps task
+id to solver in task-id order. `tests/test_solvers.py` checks the format and verifies every solver on every
+demo and test pair of its task.
+"""
+
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from types import ModuleType
+
+from solver_core.types import Grid
+
+SolverFn = Callable[[Grid], Grid]
+
+
+def _batches() -> tuple[ModuleType, ...]:
+    import importlib
+    import pkgutil
+
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("batch_"))
+    return tuple(importlib.import_module(f"{__name__}.{name}") for name in names)
+
+
+def _collect() -> dict[str, SolverFn]:
+    found: dict[str, SolverFn] = {}
+    for module in _batches():
+        for name, obj in vars(module).items():
+            if name.startswith("solve_") and callable(obj) and obj.__module__ == module.__name__:
+                task_id = name.removeprefix("solve_")
+                if task_id in found:
+                    raise ValueError(f"solver for {task_id} defined twice ({module.__name__})")
+                found[task_id] = obj
+    return dict(sorted(found.items()))
+
+
+@cache
+def library() -> dict[str, SolverFn]:
+    """Task id -> solver, sorted by task id (batches are imported on first use)."""
+    return _collect()
+
+
+def __getattr__(name: str) -> object:
+    if name == "SOLVERS":  # lazy, so that importing one batch never imports the others
+        return library()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """Outcome of running every solver on all pairs of its task."""
+
+    total: int
+    passed: int
+    pairs: int
+    seconds: float
+    failures: tuple[str, ...] = field(default=())
+
+
+def verify_library(dataset: str = "arc1-train") -> VerifyReport:
+    """Run every solver on every demo and test pair of its task; time the whole verification."""
+    from solver_core.tasks import task_index, load_dataset
+
+    index = task_index(load_dataset(dataset))
+    failures: list[str] = []
+    passed = pairs = 0
+    start = time.perf_counter()
+    solvers = library()
+    for task_id, solver in solvers.items():
+        task = index.get(task_id)
+        if task is None:
+            failures.append(f"{task_id}: no such task in {dataset}")
+            continue
+        ok = True
+        for n, pair in enumerate(task.samples):
+            pairs += 1
+            try:
+                got = solver(pair.input)
+            except Exception as exc:  # a broken solver is a reported failure, not a crash
+                failures.append(f"{task_id}: pair {n} raised {type(exc).__name__}: {exc}")
+                ok = False
+                continue
+            if got != pair.output:
+                failures.append(f"{task_id}: pair {n} wrong output")
+                ok = False
+        passed += ok
+    seconds = time.perf_counter() - start
+    return VerifyReport(len(solvers), passed, pairs, seconds, tuple(failures))

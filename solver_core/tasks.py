@@ -148,7 +148,8 @@ def load_task_file(path: str | Path) -> Task:
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise TaskFormatError(source, "", f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        problem = f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        raise TaskFormatError(source, "", problem) from None
     return task_from_json(path.stem, record, source)
 
 

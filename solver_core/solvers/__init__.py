@@ -2,8 +2,8 @@
 
 Each solver is a straight-line DSL program `solve_<task_id>(I)`: one DSL call per line
 (`x1 = f(I)`, `x2 = g(x1, ...)`, ..., `O = h(...)`, `return O`), using only DSL primitives, DSL
-constants and earlier variables. The modules below hold them in batches; `library()` (also `SOLVERS`) maps task
-id to solver in task-id order. `tests/test_solvers.py` checks the format and verifies every solver on every
+constants and earlier variables. The `batch_*` modules hold them; `library()` (also `SOLVERS`)
+maps task id to solver in task-id order. `tests/test_solvers.py` checks the format and verifies every solver on every
 demo and test pair of its task.
 """
 
@@ -65,7 +65,7 @@ class VerifyReport:
 
 def verify_library(dataset: str = "arc1-train") -> VerifyReport:
     """Run every solver on every demo and test pair of its task; time the whole verification."""
-    from solver_core.tasks import task_index, load_dataset
+    from solver_core.tasks import load_dataset, task_index
 
     index = task_index(load_dataset(dataset))
     failures: list[str] = []

@@ -8,6 +8,7 @@ message on stderr and no traceback. Subcommands are registered in `COMMANDS`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -121,6 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (TaskFormatError, DatasetError, UsageError) as exc:
         print(f"phasebench {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `phasebench tasks | head`: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print(f"phasebench {args.command}: interrupted", file=sys.stderr)
         return 130

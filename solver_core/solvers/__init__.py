@@ -3,8 +3,8 @@
 Each solver is a straight-line DSL program `solve_<task_id>(I)`: one DSL call per line
 (`x1 = f(I)`, `x2 = g(x1, ...)`, ..., `O = h(...)`, `return O`), using only DSL primitives, DSL
 constants and earlier variables. The `batch_*` modules hold them; `library()` (also `SOLVERS`)
-maps task id to solver in task-id order. `tests/test_solvers.py` checks the format and verifies every solver on every
-demo and test pair of its task.
+maps task id to solver in task-id order. `tests/test_solvers.py` checks the format and verifies
+every solver on every demo and test pair of its task.
 """
 
 from __future__ import annotations

@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from solver_core.tasks import DatasetError, TaskFormatError
 
@@ -100,6 +102,104 @@ def _solvers(args: argparse.Namespace) -> int:
 @subcommand("solvers", "verify every hand-written solver on all pairs of its task", run=_solvers)
 def _solvers_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dataset", default="arc1-train", help="dataset the solvers' tasks come from")
+
+
+# ------------------------------------------------------------------------------------ pipeline
+def add_workload_options(p: argparse.ArgumentParser) -> None:
+    """Options that choose the tasks and the run's settings (shared by run, compare, gate)."""
+    p.add_argument("--dataset", default="arc1-train",
+                   help="arc1-train, arc1-eval, arc2-train, arc2-eval, or a folder of task files")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--task", metavar="ID", help="one task id")
+    group.add_argument("--tasks", metavar="N|ID,ID", help="the first N tasks (by id) or a list of ids")
+    group.add_argument("--all", action="store_true", help="every task of the dataset")
+    p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    p.add_argument("--timeout", type=float, default=2.0, help="per-solver validation time limit, s")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: usable cores)")
+    p.add_argument("--parents", type=int, default=32, help="parent solvers per batch (default 32)")
+    p.add_argument("--mutants", type=int, default=8, help="mutants per parent (default 8)")
+
+
+def select_workload(args: argparse.Namespace, default: str = "1") -> tuple:
+    """The tasks chosen by --task/--tasks/--all (default: the first `default` tasks)."""
+    from solver_core.tasks import load_dataset, select_tasks
+
+    tasks = load_dataset(args.dataset)
+    if args.all:
+        return tasks
+    return select_tasks(tasks, args.task or args.tasks or default)
+
+
+def settings_from(args: argparse.Namespace, variant_name: str, out_dir: Path):
+    """`RunSettings` from the common options."""
+    from solver_core.generator import GeneratorConfig
+    from solver_core.pipeline import RunSettings
+    from solver_core.variants import get_variant
+
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError(f"--timeout must be positive, got {args.timeout}")
+    if args.parents < 1 or args.mutants < 0:
+        raise UsageError("--parents must be >= 1 and --mutants >= 0")
+    try:
+        variant = get_variant(variant_name)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    return RunSettings(variant, out_dir, seed=args.seed, timeout=args.timeout,
+                       generator=GeneratorConfig(parents=args.parents, mutants=args.mutants))
+
+
+def default_out(label: str) -> Path:
+    """`reports/<date>-<label>/` (a new folder name for every run)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return Path("reports") / f"{stamp}-{label}"
+
+
+def _run(args: argparse.Namespace) -> int:
+    from harness import print_record, profile_pass
+    from solver_core.pipeline import run_pipeline, save_run
+
+    tasks = select_workload(args)
+    out_dir = Path(args.out) if args.out else default_out(f"run-{args.variant}")
+    settings = settings_from(args, args.variant, out_dir)
+    workload = {"dataset": args.dataset}
+    result = run_pipeline(tasks, settings, workers=args.workers, workload=workload)
+    if args.profile:
+        from dataclasses import replace
+
+        profile_dir = out_dir / "profile-pass"
+        profile = profile_pass(run_pipeline, tasks, replace(settings, out_dir=profile_dir),
+                               workers=args.workers, workload=workload, out_dir=out_dir)
+        result.recorder.passes["profile"] = profile.summary()
+    path = save_run(result, out_dir)
+    print_record(result.recorder)
+    print(f"\n{len(tasks)} task(s), {result.candidates} candidates, variant {settings.variant.name}")
+    print(f"result digest: {result.digest}")
+    print(f"run record:    {path}")
+    return EXIT_OK
+
+
+@subcommand("run", "run the pipeline on tasks and print the timing tree", run=_run)
+def _run_options(p: argparse.ArgumentParser) -> None:
+    add_workload_options(p)
+    p.add_argument("--variant", default="fast", help="pipeline variant (see `phasebench variants`)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default reports/<date>-run-<variant>/)")
+    p.add_argument("--profile", action="store_true",
+                   help="add a pyinstrument pass; writes its session, HTML and speedscope files")
+
+
+def _variants(args: argparse.Namespace) -> int:
+    from solver_core.variants import VARIANTS
+
+    for v in VARIANTS.values():
+        print(f"{v.name:<9} {v.summary}")
+        for key, value in v.strategies().items():
+            print(f"{'':<9}   {key:<17} {value}")
+    return EXIT_OK
+
+
+@subcommand("variants", "list the pipeline variants and their per-phase strategies", run=_variants)
+def _variants_options(p: argparse.ArgumentParser) -> None:
+    pass
 
 
 # ------------------------------------------------------------------------------------- parser

@@ -10,11 +10,12 @@ every solver on every demo and test pair of its task.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from types import ModuleType
 
+from solver_core.program import Program
 from solver_core.types import Grid
 
 SolverFn = Callable[[Grid], Grid]
@@ -92,3 +93,17 @@ def verify_library(dataset: str = "arc1-train") -> VerifyReport:
         passed += ok
     seconds = time.perf_counter() - start
     return VerifyReport(len(solvers), passed, pairs, seconds, tuple(failures))
+
+
+@cache
+def library_programs() -> Mapping[str, Program]:
+    """Task id -> the solver parsed as a `Program` (the generator's parents)."""
+    import inspect
+
+    from solver_core.program import parse_function
+
+    out: dict[str, Program] = {}
+    for task_id, fn in library().items():
+        _name, _params, program = parse_function(inspect.getsource(fn), where=f"{fn.__module__}.{fn.__name__}")
+        out[task_id] = program
+    return out

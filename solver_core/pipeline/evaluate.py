@@ -1,0 +1,196 @@
+"""Running programs and batches on one sample: independently, or as one shared DAG.
+
+Every way of evaluating gives the same `Outcome` for a candidate: its output grid, or a `Failure`
+naming the first step that failed and why. The rules that make the two strategies agree:
+
+- a program runs its steps in ascending order and stops at the first step that raises, so its
+  failure is that of the lowest-numbered failing step;
+- in a shared DAG a step whose argument failed is not run; it inherits the failure with the lowest
+  step number among its arguments, which is the same step (a failing step with a lower number than
+  every other failing ancestor has no failed argument itself, so both strategies run it).
+
+An output that is not a valid ARC grid (1x1..30x30, cells 0..9) is a failure too.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from solver_core.program import Arg, Program, Step, namespace
+from solver_core.types import Grid
+
+MAX_SIDE = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why a candidate produced no valid output: `error:<Type>`, `timeout` or `invalid:<what>`."""
+
+    reason: str
+    step: int
+
+
+Outcome = Grid | Failure
+
+
+class StepTimeout(Exception):
+    """Raised inside a running program when its time limit expires."""
+
+
+def grid_problem(value: object) -> str | None:
+    """None if `value` is a valid ARC grid, else a short reason."""
+    if type(value) is not tuple or not value:
+        return "invalid:not-a-grid"
+    if len(value) > MAX_SIDE:
+        return "invalid:too-large"
+    width = None
+    for row in value:
+        if type(row) is not tuple or not row:
+            return "invalid:not-a-grid"
+        if width is None:
+            width = len(row)
+            if width > MAX_SIDE:
+                return "invalid:too-large"
+        elif len(row) != width:
+            return "invalid:ragged"
+        for cell in row:
+            if type(cell) is not int or not 0 <= cell <= 9:
+                return "invalid:bad-cell"
+    return None
+
+
+def as_outcome(value: object, step: int) -> Outcome:
+    """The value itself when it is a valid grid, else an `invalid:` failure at `step`."""
+    problem = grid_problem(value)
+    return value if problem is None else Failure(problem, step)  # type: ignore[return-value]
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise `StepTimeout` in the running code after `seconds` (main thread only; else no limit).
+
+    SIGALRM interrupts pure-Python work between bytecodes, so a runaway candidate is really stopped,
+    not abandoned in a busy thread. Work that must be stoppable anywhere runs in a process worker
+    that the execution backend kills and replaces (see `solver_core.execution`).
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise StepTimeout(f"time limit of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# ----------------------------------------------------------------------------------- compiling
+#: A compiled step: the function, and per argument either ("s", step index) or ("v", value).
+Compiled = tuple[Callable[..., object], tuple[tuple[str, object], ...]]
+
+
+def compile_steps(steps: Sequence[Step], inputs: Mapping[str, object]) -> list[Compiled]:
+    """Resolve every name once: primitives, constants and the sample's inputs."""
+    names = namespace()
+
+    def resolve(arg: Arg) -> tuple[str, object]:
+        if isinstance(arg, int):
+            return ("s", arg)
+        return ("v", inputs[arg] if arg in inputs else names[arg])
+
+    return [(names[s.func], tuple(resolve(a) for a in s.args)) for s in steps]  # type: ignore[misc]
+
+
+def _failure(exc: BaseException, step: int) -> Failure:
+    if isinstance(exc, StepTimeout):
+        return Failure("timeout", step)
+    return Failure(f"error:{type(exc).__name__}", step)
+
+
+# ---------------------------------------------------------------------------------- evaluation
+def run_program(program: Program, inputs: Mapping[str, object]) -> object | Failure:
+    """Run one program on one sample: the value of its last step, or the first step's `Failure`."""
+    compiled = compile_steps(program.steps, inputs)
+    values: list[object] = []
+    for k, (fn, args) in enumerate(compiled):
+        try:
+            values.append(fn(*[values[a] if kind == "s" else a for kind, a in args]))  # type: ignore[index]
+        except StepTimeout:
+            raise
+        except Exception as exc:  # any exception of a candidate is its failure, never ours
+            return _failure(exc, k)
+    return values[-1]
+
+
+def program_outcome(program: Program, inputs: Mapping[str, object]) -> Outcome:
+    """Run a candidate program: its output grid, or a `Failure` (error or invalid output)."""
+    value = run_program(program, inputs)
+    if type(value) is Failure:
+        return value  # type: ignore[return-value]
+    return as_outcome(value, program.output)
+
+
+def run_dag(steps: Sequence[Step], inputs: Mapping[str, object], wanted: Sequence[int] | None = None,
+            step_timeout: float | None = None) -> list[object | Failure]:
+    """Evaluate a shared step list once; failed steps hold a `Failure`, dependents inherit it.
+
+    `wanted` restricts evaluation to the steps these outputs depend on (None = all steps).
+    """
+    compiled = compile_steps(steps, inputs)
+    needed: set[int] | None = None
+    if wanted is not None:
+        needed = set()
+        stack = list(wanted)
+        while stack:
+            k = stack.pop()
+            if k not in needed:
+                needed.add(k)
+                stack.extend(a for kind, a in compiled[k][1] if kind == "s")  # type: ignore[misc]
+    values: list[object | Failure] = [None] * len(compiled)
+    for k, (fn, args) in enumerate(compiled):
+        if needed is not None and k not in needed:
+            continue
+        failed: Failure | None = None
+        call_args = []
+        for kind, a in args:
+            if kind == "s":
+                v = values[a]  # type: ignore[index]
+                if type(v) is Failure and (failed is None or v.step < failed.step):
+                    failed = v
+                call_args.append(v)
+            else:
+                call_args.append(a)
+        if failed is not None:
+            values[k] = failed
+            continue
+        try:
+            with time_limit(step_timeout):
+                values[k] = fn(*call_args)
+        except Exception as exc:  # a candidate's exception is its failure, never ours
+            values[k] = _failure(exc, k)
+    return values
+
+
+def dag_outcome(values: Sequence[object | Failure], t_n: int) -> Outcome:
+    """The outcome of output step `t_n` from `run_dag` values."""
+    value = values[t_n]
+    if type(value) is Failure:
+        return value  # type: ignore[return-value]
+    return as_outcome(value, t_n)
+
+
+def timed(fn: Callable[[], Outcome]) -> tuple[Outcome, int]:
+    """Run `fn` and return its outcome with the elapsed nanoseconds."""
+    start = time.perf_counter_ns()
+    out = fn()
+    return out, time.perf_counter_ns() - start

@@ -1,0 +1,134 @@
+"""phase2_inline: AST inlining of a program into its canonical source, whose md5 is its identity.
+
+The canonical form of a program is one function `def solve(<params>): return <expression>` in which
+every variable has been replaced by its defining expression (names normalised away). A DAG becomes
+a tree, which can blow up exponentially: the tree size is computed on the DAG first and programs
+over `MAX_CALLS` calls are refused with a recorded reason instead of being built.
+
+`expand` turns a canonical source back into readable `x1 = ...` lines (the stored file format);
+`inline(parse(expand(c))) == c` for every canonical source `c`.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from solver_core.program import Arg, Program, Step, parse_function, render
+from solver_core.store import atomic_write_text
+
+#: Largest canonical expression, in DSL calls, before a program is refused as a blow-up.
+MAX_CALLS = 400
+
+
+class InlineTooLarge(ValueError):
+    """The inlined tree of a program would exceed `MAX_CALLS` calls."""
+
+
+def md5_text(text: str) -> str:
+    """Hex md5 of UTF-8 text."""
+    return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+
+def tree_size(program: Program) -> int:
+    """Number of calls in the program's inlined expression, computed on the DAG."""
+    sizes: list[int] = []
+    for step in program.steps:
+        sizes.append(1 + sum(sizes[a] for a in step.args if isinstance(a, int)))
+    return sizes[-1]
+
+
+class _Substitute(ast.NodeTransformer):
+    def __init__(self, definitions: dict[str, ast.expr]) -> None:
+        self.definitions = definitions
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        found = self.definitions.get(node.id)
+        return _clone(found) if found is not None else node
+
+
+def _clone(node: ast.expr) -> ast.expr:
+    if isinstance(node, ast.Call):
+        return ast.Call(func=_clone(node.func), args=[_clone(a) for a in node.args], keywords=[])
+    if isinstance(node, ast.Name):
+        return ast.Name(id=node.id, ctx=ast.Load())
+    raise TypeError(f"unexpected node {type(node).__name__} in a DSL program")
+
+
+def canonical_source(program: Program, params: tuple[str, ...] = ("S", "I")) -> str:
+    """The canonical source of a program: its readable source, parsed, inlined and unparsed."""
+    size = tree_size(program)
+    if size > MAX_CALLS:
+        raise InlineTooLarge(f"inlined program would have {size} calls (cap {MAX_CALLS})")
+    module = ast.parse(render(program, "solve", params))
+    func = module.body[0]
+    assert isinstance(func, ast.FunctionDef)
+    definitions: dict[str, ast.expr] = {}
+    for stmt in func.body[:-1]:
+        assert isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)
+        definitions[stmt.targets[0].id] = _Substitute(definitions).visit(stmt.value)
+    returned = func.body[-1]
+    assert isinstance(returned, ast.Return) and isinstance(returned.value, ast.Name)
+    func.body = [ast.Return(value=definitions[returned.value.id])]
+    return ast.unparse(ast.fix_missing_locations(module)) + "\n"
+
+
+def expand(canonical: str, *, where: str = "canonical source") -> str:
+    """Readable `x1 = ...` lines for a canonical source (identical subexpressions computed once)."""
+    module = ast.parse(canonical)
+    func = module.body[0]
+    assert isinstance(func, ast.FunctionDef) and isinstance(func.body[-1], ast.Return)
+    params = tuple(a.arg for a in func.args.args)
+    steps: list[Step] = []
+    seen: dict[Step, int] = {}
+
+    def visit(node: ast.expr) -> Arg:
+        if isinstance(node, ast.Name):
+            return node.id
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            raise ValueError(f"{where}: not a canonical DSL expression: {ast.unparse(node)[:60]}")
+        step = Step(node.func.id, tuple(visit(a) for a in node.args))
+        if step not in seen:
+            seen[step] = len(steps)
+            steps.append(step)
+        return seen[step]
+
+    assert func.body[-1].value is not None
+    visit(func.body[-1].value)
+    text = render(Program(tuple(steps)), "solve", params)
+    parse_function(text, where=where)  # the stored form must pass the allow-list
+    return text
+
+
+@dataclass
+class InlineCache:
+    """Canonical sources keyed by the md5 of the readable source: in memory, and on disk if a folder
+    is given (one small file per entry, written atomically, shared safely between processes)."""
+
+    folder: Path | None = None
+    hits: int = 0
+    misses: int = 0
+
+    def __post_init__(self) -> None:
+        self._memory: dict[str, str] = {}
+
+    def canonical(self, program: Program, params: tuple[str, ...] = ("S", "I")) -> str:
+        """`canonical_source(program)`, from the cache when possible."""
+        key = md5_text(render(program, "solve", params))
+        found = self._memory.get(key)
+        if found is None and self.folder is not None:
+            path = self.folder / key[:2] / f"{key}.py"
+            if path.is_file():
+                found = path.read_text(encoding="utf-8")
+                self._memory[key] = found
+        if found is not None:
+            self.hits += 1
+            return found
+        self.misses += 1
+        result = canonical_source(program, params)
+        self._memory[key] = result
+        if self.folder is not None:
+            atomic_write_text(self.folder / key[:2] / f"{key}.py", result)
+        return result

@@ -1,0 +1,243 @@
+"""One task through every phase: `run_batt` -> `check_batt` -> score_demo / score_test ->
+phase1_filter -> phase2_inline -> phase3a_validate -> phase3b_file_ops -> phase4_differs.
+
+Each phase is a function decorated with `span(<phase name>)` (the names are a public contract), so
+it shows in the timing tree and, in the profile pass, as a `phase[<name>]` frame. Counters on the
+spans say how many candidates went in and came out, and why the others were dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness import current_span, span
+from solver_core.differs import differ_programs, differ_score
+from solver_core.execution import Backend
+from solver_core.generator import Batch, GeneratorConfig, generate_batch
+from solver_core.pipeline.evaluate import Failure, run_program
+from solver_core.pipeline.filter import Rebuilt, drop_duplicates, rebuild, refuse_hopeless
+from solver_core.pipeline.inline import InlineCache, InlineTooLarge, canonical_source, expand, md5_text
+from solver_core.pipeline.score import SampleScores, Scores, combine, sample_jobs, score_sample
+from solver_core.pipeline.validate import ValidateJob, Validation, validate
+from solver_core.solvers import library_programs
+from solver_core.store import PoolEntry, Store
+from solver_core.tasks import Task
+from solver_core.variants import Variant
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything a task needs besides the task itself (picklable, sent to workers)."""
+
+    variant: Variant
+    out_dir: Path
+    seed: int = 0
+    timeout: float | None = 2.0
+    generator: GeneratorConfig = field(default_factory=GeneratorConfig)
+    cache_dir: Path | None = None
+
+    @property
+    def store(self) -> Store:
+        return Store(self.out_dir)
+
+
+@dataclass(frozen=True)
+class StoredSolver:
+    """A member of the task's elite pool after this run, with what validation recorded."""
+
+    md5: str
+    o_score: int
+    cells: int
+    grade: int
+    status: str
+    s_score: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """What one task produced: the pool, the differs, the stored names and the counters."""
+
+    task_id: str
+    candidates: int
+    unique: int
+    pool: tuple[StoredSolver, ...]
+    d_score: Mapping[str, int]
+    stored: tuple[str, ...]
+    counters: Mapping[str, int]
+
+    def digest_payload(self) -> dict[str, object]:
+        """The part of the result that the run digest covers (no timings)."""
+        return {
+            "task": self.task_id,
+            "candidates": self.candidates,
+            "unique": self.unique,
+            "pool": [[s.md5, s.o_score, s.cells, s.grade, s.status, dict(sorted(s.s_score.items()))]
+                     for s in self.pool],
+            "d_score": dict(sorted(self.d_score.items())),
+            "stored": list(self.stored),
+        }
+
+
+@dataclass(frozen=True)
+class Inlined:
+    """A candidate with its canonical source and identity."""
+
+    rebuilt: Rebuilt
+    md5: str
+    canonical: str
+
+
+@dataclass
+class Phases:
+    """Per-task helpers the phases share: backends and the inline cache."""
+
+    settings: RunSettings
+    backends: Mapping[str, Backend]
+    cache: InlineCache | None
+
+
+# ------------------------------------------------------------------------------------- phases
+def _score(task: Task, batch: Batch, kind: str, ctx: Phases) -> list[SampleScores]:
+    v = ctx.settings.variant
+    jobs = sample_jobs(task, batch, kind, v.scoring, v.memo_differs)
+    results = ctx.backends[v.score_backend].map(score_sample, jobs, chunksize=1)
+    current_span().set(samples=len(jobs), candidates_in=len(batch.candidates))
+    return results
+
+
+@span("score_demo")
+def score_demo(task: Task, batch: Batch, ctx: Phases) -> list[SampleScores]:
+    """Run the batch on every demo pair; exact matches, cell scores and differ scores."""
+    return _score(task, batch, "demo", ctx)
+
+
+@span("score_test")
+def score_test(task: Task, batch: Batch, ctx: Phases) -> list[SampleScores]:
+    """Run the batch on every test pair; exact matches."""
+    return _score(task, batch, "test", ctx)
+
+
+@span("phase1_filter")
+def phase1_filter(task: Task, batch: Batch, scores: Scores, ctx: Phases) -> list[Rebuilt]:
+    """Rebuild every candidate's program; with the early filter, drop duplicates and hopeless ones."""
+    handle = current_span()
+    rebuilt = rebuild(batch, scores)
+    handle.set(candidates_in=len(rebuilt))
+    if not ctx.settings.variant.early_filter:
+        handle.set(candidates_out=len(rebuilt))
+        return rebuilt
+    unique = drop_duplicates(rebuilt)
+    kept = refuse_hopeless(unique, ctx.settings.store.load_pool(task.id))
+    handle.set(duplicates=len(rebuilt) - len(unique), refused=len(unique) - len(kept), candidates_out=len(kept))
+    return kept
+
+
+@span("phase2_inline")
+def phase2_inline(candidates: Sequence[Rebuilt], ctx: Phases) -> list[Inlined]:
+    """Inline every candidate to its canonical source; refuse blow-ups with a recorded reason."""
+    handle = current_span()
+    out = []
+    too_large = 0
+    for c in candidates:
+        try:
+            text = ctx.cache.canonical(c.program) if ctx.cache else canonical_source(c.program)
+        except InlineTooLarge:
+            too_large += 1
+            continue
+        out.append(Inlined(c, md5_text(text), text))
+    handle.set(candidates_in=len(candidates), candidates_out=len(out), too_large=too_large)
+    if ctx.cache:
+        handle.set(cache_hits=ctx.cache.hits, cache_misses=ctx.cache.misses)
+    return out
+
+
+@span("phase3a_validate")
+def phase3a_validate(task: Task, inlined: Sequence[Inlined], scores: Scores, ctx: Phases) -> list[Validation]:
+    """Run every solver on all pairs under a time limit; record status, work and grade."""
+    s = ctx.settings
+    pairs = task.samples
+    sample_keys = [("demo", i) for i in range(len(task.demo))] + [("test", i) for i in range(len(task.test))]
+    outcomes = [scores.outcomes(kind, i) for kind, i in sample_keys]
+    jobs = [ValidateJob(c.rebuilt.t_n, c.rebuilt.program, pairs, len(task.demo), task.demo_samples,
+                        tuple(o[c.rebuilt.t_n] == p.output for o, p in zip(outcomes, pairs, strict=True)),
+                        s.timeout, s.variant.early_exit) for c in inlined]
+    results = ctx.backends[s.variant.validate_backend].map(validate, jobs)
+    handle = current_span()
+    handle.set(candidates_in=len(jobs), candidates_out=len(results),
+               passed=sum(r.status == "pass" for r in results),
+               timeouts=sum(r.status.endswith(":timeout") for r in results),
+               errors=sum(":error:" in r.status for r in results),
+               disagreements=sum(r.disagreements for r in results),
+               pairs_run=sum(r.pairs_run for r in results))
+    return results
+
+
+@span("phase3b_file_ops")
+def phase3b_file_ops(task: Task, inlined: Sequence[Inlined], validations: Sequence[Validation],
+                     ctx: Phases) -> tuple[PoolEntry, ...]:
+    """Write the winners to the content-addressed store and update the task's elite pool."""
+    naive = not ctx.settings.variant.early_filter
+    offered = [(PoolEntry(c.md5, c.rebuilt.o_score, c.rebuilt.cells, v.grade), expand(c.canonical))
+               for c, v in zip(inlined, validations, strict=True)]
+    update = ctx.settings.store.update_pool(task.id, offered, write_all=naive)
+    current_span().set(candidates_in=len(offered), candidates_out=len(update.kept), added=len(update.added),
+                       evicted=len(update.evicted), files_written=update.files_written)
+    return update.kept
+
+
+@span("phase4_differs")
+def phase4_differs(task: Task, pool: Sequence[PoolEntry], by_md5: Mapping[str, Inlined], scores: Scores,
+                   ctx: Phases) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """Store every differ under the task, with its d_score and the pool members' s_scores."""
+    store = ctx.settings.store
+    d_score: dict[str, int] = {}
+    s_scores: dict[str, dict[str, int]] = {}
+    written = 0
+    for name, program in differ_programs().items():
+        params = ("I", "C")
+        text = ctx.cache.canonical(program, params) if ctx.cache else canonical_source(program, params)
+        md5 = md5_text(text)
+        values = [run_program(program, {"I": p.input, "C": p.output}) for p in task.demo]
+        d = sum(0 if type(v) is Failure else differ_score(v) for v in values) // len(values)
+        d_score[name] = d
+        written += store.write_differ(task.id, md5, expand(text, where=f"differ {name}"), d)
+        s_scores[md5] = {e.md5: scores.s_score[name][by_md5[e.md5].rebuilt.t_n] for e in pool if e.md5 in by_md5}
+    store.write_differ_scores(task.id, s_scores)
+    current_span().set(differs=len(d_score), files_written=written + 1)
+    return d_score, s_scores
+
+
+# ------------------------------------------------------------------------------------ per task
+@span("check_batt")
+def check_batt(task: Task, batch: Batch, ctx: Phases) -> TaskResult:
+    """Score the batch, then filter, inline, validate and store its candidates."""
+    samples = score_demo(task, batch, ctx) + score_test(task, batch, ctx)
+    scores = combine(batch, samples)
+    rebuilt = phase1_filter(task, batch, scores, ctx)
+    inlined = phase2_inline(rebuilt, ctx)
+    validations = phase3a_validate(task, inlined, scores, ctx)
+    pool = phase3b_file_ops(task, inlined, validations, ctx)
+    by_md5 = {c.md5: c for c in inlined}
+    status = {c.md5: v.status for c, v in zip(inlined, validations, strict=True)}
+    d_score, _ = phase4_differs(task, pool, by_md5, scores, ctx)
+    store = ctx.settings.store
+    names = list(differ_programs())
+    solvers = tuple(
+        StoredSolver(e.md5, e.o_score, e.cells, e.grade, status.get(e.md5, "stored"),
+                     {n: scores.s_score[n][by_md5[e.md5].rebuilt.t_n] for n in names} if e.md5 in by_md5 else {})
+        for e in pool)
+    stored = sorted(str(store.solver_link(task.id, e).relative_to(store.root)) for e in pool)
+    # identical programs share their output step (common-subexpression elimination)
+    unique = len({c.t_n for c in batch.candidates})
+    return TaskResult(task.id, len(batch.candidates), unique, solvers, d_score, tuple(stored), {})
+
+
+@span("run_batt")
+def run_batt(task: Task, ctx: Phases) -> TaskResult:
+    """Generate the task's batch of candidates and run every phase on it."""
+    with span("generate") as s:
+        batch = generate_batch(task.id, library_programs(), ctx.settings.seed, ctx.settings.generator)
+        s.set(parents=len(batch.parents), candidates=len(batch.candidates), steps=len(batch.steps))
+    return check_batt(task, batch, ctx)

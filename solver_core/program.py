@@ -1,0 +1,226 @@
+"""Straight-line DSL programs: the data model, a strict parser with an allow-list, and rendering.
+
+A program is a sequence of SSA steps; step `k` calls one DSL primitive on arguments that are either
+an earlier step (an `int` index) or a *name* (a `str`): a program input (`I`, the test input grid;
+`S`, the demo pairs), a DSL primitive passed as a function, or a constant of `solver_core.constants`.
+The last step is the output.
+
+The same parser reads the hand-written solvers, the generated candidates and the files that the store
+reads back, so "only DSL names, constants and earlier variables" is enforced in one place: anything
+else (imports, attributes, dunder names, literals, builtins, keywords, control flow) is refused with a
+`ProgramFormatError` naming the source and line.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from solver_core import constants, dsl
+
+#: Names a program may receive as inputs, in parameter order (`C`: a candidate grid, for differs).
+INPUTS: tuple[str, ...] = ("S", "I", "C")
+
+#: Arguments: `int` = index of an earlier step, `str` = input, primitive or constant name.
+Arg = int | str
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One DSL call."""
+
+    func: str
+    args: tuple[Arg, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """A straight-line DSL program; its output is the value of the last step."""
+
+    steps: tuple[Step, ...]
+
+    def __post_init__(self) -> None:
+        if not self.steps:
+            raise ValueError("a program needs at least one step")
+
+    @property
+    def output(self) -> int:
+        """Index of the output step."""
+        return len(self.steps) - 1
+
+
+class ProgramFormatError(ValueError):
+    """Source code is not a straight-line DSL program; names the source and line."""
+
+    def __init__(self, where: str, line: int | None, problem: str) -> None:
+        self.where = where
+        self.line = line
+        self.problem = problem
+        at = f"{where}:{line}" if line is not None else where
+        super().__init__(f"{at}: {problem}")
+
+
+@cache
+def constant_values() -> Mapping[str, object]:
+    """Every constant of `solver_core.constants` by name."""
+    return {name: value for name, value in vars(constants).items() if name.isupper()}
+
+
+def namespace() -> Mapping[str, object]:
+    """Primitives and constants: everything a program may name besides its inputs and steps."""
+    return _namespace()
+
+
+@cache
+def _namespace() -> Mapping[str, object]:
+    return {**constant_values(), **dsl.PRIMITIVES}
+
+
+# ------------------------------------------------------------------------------------- parsing
+def parse_function(source: str, *, where: str) -> tuple[str, tuple[str, ...], Program]:
+    """Parse the source of one `def name(params): x1 = f(...); ...; return xN` function.
+
+    Returns `(name, params, program)`. Variables may have any plain name except inputs, primitives,
+    constants and dunder names; each is assigned exactly once before it is used.
+    """
+    try:
+        module = ast.parse(source)
+    except SyntaxError as exc:
+        raise ProgramFormatError(where, exc.lineno, f"not valid Python: {exc.msg}") from None
+    if len(module.body) != 1 or not isinstance(module.body[0], ast.FunctionDef):
+        line = module.body[0].lineno if module.body else None
+        raise ProgramFormatError(where, line, "expected exactly one function definition and nothing else")
+    func = module.body[0]
+    return func.name, _params(func, where), _body(func, where)
+
+
+def _params(func: ast.FunctionDef, where: str) -> tuple[str, ...]:
+    args = func.args
+    if func.decorator_list:
+        raise ProgramFormatError(where, func.lineno, "decorators are not allowed")
+    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or args.defaults:
+        raise ProgramFormatError(where, func.lineno, "parameters must be plain positional names")
+    params = tuple(a.arg for a in args.args)
+    unknown = [p for p in params if p not in INPUTS]
+    if unknown or len(set(params)) != len(params) or not params:
+        raise ProgramFormatError(where, func.lineno, f"parameters must be among {', '.join(INPUTS)}")
+    if func.name.startswith("__"):
+        raise ProgramFormatError(where, func.lineno, f"dunder name {func.name!r} is not allowed")
+    return params
+
+
+def _body(func: ast.FunctionDef, where: str) -> Program:
+    body = list(func.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]  # a docstring
+    if not body or not isinstance(body[-1], ast.Return) or not isinstance(body[-1].value, ast.Name):
+        raise ProgramFormatError(where, func.lineno, "the body must end with `return <variable>`")
+    params = {a.arg for a in func.args.args}
+    names = namespace()
+    variables: dict[str, int] = {}
+    steps: list[Step] = []
+    for stmt in body[:-1]:
+        line = stmt.lineno
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            raise ProgramFormatError(where, line, f"expected `name = primitive(...)`, got `{_short(stmt)}`")
+        target = stmt.targets[0].id
+        if target in variables or target in params or target in names or target.startswith("__"):
+            raise ProgramFormatError(where, line, f"variable {target!r} is reserved or assigned twice")
+        call = stmt.value
+        if not isinstance(call, ast.Call):
+            raise ProgramFormatError(where, line, f"right-hand side must be one DSL call, got `{_short(call)}`")
+        if not isinstance(call.func, ast.Name):
+            raise ProgramFormatError(where, line, f"`{_short(call.func)}` is not a DSL primitive name")
+        if call.func.id not in dsl.PRIMITIVES:
+            raise ProgramFormatError(where, line, f"`{call.func.id}` is not a DSL primitive")
+        if call.keywords:
+            raise ProgramFormatError(where, line, "keyword arguments are not allowed")
+        args: list[Arg] = []
+        for arg in call.args:
+            if not isinstance(arg, ast.Name):
+                raise ProgramFormatError(where, line, f"argument `{_short(arg)}` is not a bare name")
+            if arg.id in variables:
+                args.append(variables[arg.id])
+            elif arg.id in params or arg.id in names:
+                args.append(arg.id)
+            else:
+                raise ProgramFormatError(
+                    where, line, f"`{arg.id}` is not an earlier variable, an input, a DSL name or a constant")
+        variables[target] = len(steps)
+        steps.append(Step(call.func.id, tuple(args)))
+    result = body[-1].value.id
+    if result not in variables:
+        raise ProgramFormatError(where, body[-1].lineno, f"returns {result!r}, which is not a step")
+    if variables[result] != len(steps) - 1:
+        raise ProgramFormatError(where, body[-1].lineno, "must return the last step")
+    if not steps:
+        raise ProgramFormatError(where, func.lineno, "no steps")
+    return Program(tuple(steps))
+
+
+def _short(node: ast.AST) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ----------------------------------------------------------------------------------- rendering
+def render_arg(arg: Arg, var: str = "x") -> str:
+    """Source text of one argument (`x3` for step 2 with prefix `x`)."""
+    return f"{var}{arg + 1}" if isinstance(arg, int) else arg
+
+
+def render(program: Program, name: str = "solve", params: tuple[str, ...] = ("S", "I")) -> str:
+    """Readable source: `def name(S, I):`, one `xN = f(...)` line per step, `O = ...`, `return O`."""
+    lines = [f"def {name}({', '.join(params)}):"]
+    last = program.output
+    for k, step in enumerate(program.steps):
+        target = "O" if k == last else f"x{k + 1}"
+        lines.append(f"    {target} = {step.func}({', '.join(render_arg(a) for a in step.args)})")
+    lines.append("    return O")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------- structure
+def dependencies(steps: tuple[Step, ...], target: int) -> list[int]:
+    """Indices of the steps `target` depends on (itself included), in ascending order."""
+    needed = {target}
+    stack = [target]
+    while stack:
+        for arg in steps[stack.pop()].args:
+            if isinstance(arg, int) and arg not in needed:
+                needed.add(arg)
+                stack.append(arg)
+    return sorted(needed)
+
+
+def renumber(steps: tuple[Step, ...], cone: list[int]) -> Program:
+    """The steps listed in `cone` (ascending, closed under dependencies) as a program of their own."""
+    position = {old: new for new, old in enumerate(cone)}
+    return Program(tuple(
+        Step(steps[i].func, tuple(position[a] if isinstance(a, int) else a for a in steps[i].args))
+        for i in cone
+    ))
+
+
+def extract(steps: tuple[Step, ...], target: int) -> Program:
+    """The program computing step `target` of a larger step list (its dependency cone, renumbered)."""
+    return renumber(steps, dependencies(steps, target))
+
+
+def input_names(program: Program) -> tuple[str, ...]:
+    """The inputs a program reads, in `INPUTS` order."""
+    used = {a for step in program.steps for a in step.args if isinstance(a, str)}
+    return tuple(name for name in INPUTS if name in used)
+
+
+def referenced_names(programs: Iterable[Program]) -> set[str]:
+    """Every primitive and constant name the programs use."""
+    out: set[str] = set()
+    for program in programs:
+        for step in program.steps:
+            out.add(step.func)
+            out.update(a for a in step.args if isinstance(a, str) and a not in INPUTS)
+    return out

@@ -1,0 +1,123 @@
+"""Pipeline variants: named, documented configurations of per-phase strategies.
+
+A variant changes HOW the pipeline works, never WHAT it computes: every variant must produce the
+result digest of `baseline` for the same seed and data (`tests/test_variants.py`,
+`phasebench verify`). Adding a variant is one `register(Variant(...))` call: name the strategies and
+say in one line what changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Literal
+
+Backend = Literal["serial", "threads", "processes", "dask"]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Per-phase strategies of one pipeline configuration."""
+
+    name: str
+    summary: str
+    #: score_demo / score_test: "independent" (each candidate's program run on its own) or "shared"
+    #: (the batch as one DAG per sample: each distinct step computed once for all candidates)
+    scoring: Literal["independent", "shared"] = "independent"
+    #: score the samples of a task concurrently on this backend ("serial" = one after another)
+    score_backend: Backend = "serial"
+    #: phase1_filter: drop duplicates and candidates the elite pool would refuse BEFORE inlining
+    early_filter: bool = False
+    #: phase2_inline: in-memory and on-disk cache of canonical sources, keyed by source hash
+    inline_cache: bool = False
+    #: phase3a_validate: run the unique solvers concurrently on this backend
+    validate_backend: Backend = "serial"
+    #: phase3a_validate: stop a solver at its first mismatching demo pair
+    early_exit: bool = False
+    #: differs: memoise differ results per distinct (expected, candidate) grid pair
+    memo_differs: bool = False
+    #: run whole tasks (in chunks) concurrently on this backend
+    task_backend: Backend = "serial"
+
+    @property
+    def parallel_phases(self) -> tuple[str, ...]:
+        """Phases whose work this variant spreads over workers."""
+        out = []
+        if self.task_backend != "serial":
+            out.append("run_batt")
+        if self.score_backend != "serial":
+            out += ["score_demo", "score_test"]
+        if self.validate_backend != "serial":
+            out.append("phase3a_validate")
+        return tuple(out)
+
+    def strategies(self) -> dict[str, object]:
+        """The per-phase strategies as a plain dict (recorded in every run record)."""
+        out = asdict(self)
+        del out["name"], out["summary"]
+        return out
+
+    def changed_phases(self, reference: Variant) -> tuple[str, ...]:
+        """Phases whose strategy differs from `reference` (for the report's Amdahl prediction)."""
+        phases = {
+            "scoring": ("score_demo", "score_test"),
+            "score_backend": ("score_demo", "score_test"),
+            "early_filter": ("phase1_filter", "phase2_inline", "phase3a_validate", "phase3b_file_ops"),
+            "inline_cache": ("phase2_inline", "phase4_differs"),
+            "validate_backend": ("phase3a_validate",),
+            "early_exit": ("phase3a_validate",),
+            "memo_differs": ("score_demo",),
+            "task_backend": ("run_batt",),
+        }
+        mine, theirs = self.strategies(), reference.strategies()
+        changed: list[str] = []
+        for key, affected in phases.items():
+            if mine[key] != theirs[key]:
+                changed += [p for p in affected if p not in changed]
+        return tuple(changed)
+
+
+VARIANTS: dict[str, Variant] = {}
+
+
+def register(variant: Variant) -> Variant:
+    """Add a variant to the registry (names are unique)."""
+    if variant.name in VARIANTS:
+        raise ValueError(f"variant {variant.name!r} is registered twice")
+    VARIANTS[variant.name] = variant
+    return variant
+
+
+def get_variant(name: str) -> Variant:
+    """A registered variant by name, or a clear error listing the names."""
+    if name not in VARIANTS:
+        raise KeyError(f"unknown variant {name!r}: choose from {', '.join(VARIANTS)}")
+    return VARIANTS[name]
+
+
+BASELINE = register(Variant(
+    "baseline",
+    "everything sequential; each candidate evaluated on its own; every candidate inlined and validated",
+))
+PHASE1 = register(replace(
+    BASELINE, name="phase1",
+    summary="+ drop duplicates and refused candidates before inlining; cached inlining",
+    early_filter=True, inline_cache=True,
+))
+PHASE2 = register(replace(
+    PHASE1, name="phase2", summary="+ validate the unique solvers in parallel (processes)",
+    validate_backend="processes",
+))
+PHASE4 = register(replace(
+    PHASE2, name="phase4", summary="+ score demo and test samples in parallel (processes)",
+    score_backend="processes",
+))
+SHARED = register(replace(
+    PHASE4, name="shared",
+    summary="+ the batch as one shared DAG per sample; memoised differs; early exit in validation",
+    scoring="shared", memo_differs=True, early_exit=True,
+))
+FAST = register(replace(
+    SHARED, name="fast",
+    summary="shared-DAG work, serial inside a task, whole tasks in chunks across processes",
+    score_backend="serial", validate_backend="serial", task_backend="processes",
+))

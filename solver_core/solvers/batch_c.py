@@ -1,0 +1,2161 @@
+"""Solvers for ARC-AGI-1 training tasks 9–f (batch C)."""
+
+from __future__ import annotations
+
+from solver_core.constants import *
+from solver_core.dsl import *
+from solver_core.types import Grid
+
+
+def solve_90c28cc7(I: Grid) -> Grid:
+    x1 = objects(I, F, F, T)
+    x2 = first(x1)
+    x3 = subgrid(x2, I)
+    x4 = dedupe(x3)
+    x5 = rot90(x4)
+    x6 = dedupe(x5)
+    O = rot270(x6)
+    return O
+
+
+def solve_913fb3ed(I: Grid) -> Grid:
+    x1 = ofcolor(I, THREE)
+    x2 = mapply(neighbors, x1)
+    x3 = fill(I, SIX, x2)
+    x4 = ofcolor(I, EIGHT)
+    x5 = mapply(neighbors, x4)
+    x6 = fill(x3, FOUR, x5)
+    x7 = ofcolor(I, TWO)
+    x8 = mapply(neighbors, x7)
+    O = fill(x6, ONE, x8)
+    return O
+
+
+def solve_91413438(I: Grid) -> Grid:
+    x1 = colorcount(I, ZERO)
+    x2 = subtract(NINE, x1)
+    x3 = interval(ZERO, x1, ONE)
+    x4 = product(x3, x3)
+    x5 = rbind(multiply, x1)
+    x6 = compose(x5, first)
+    x7 = fork(add, x6, last)
+    x8 = lbind(greater, x2)
+    x9 = compose(x8, x7)
+    x10 = sfilter(x4, x9)
+    x11 = rbind(multiply, THREE)
+    x12 = apply(x11, x10)
+    x13 = asobject(I)
+    x14 = lbind(shift, x13)
+    x15 = mapply(x14, x12)
+    x16 = multiply(x1, THREE)
+    x17 = astuple(x16, x16)
+    x18 = canvas(ZERO, x17)
+    O = paint(x18, x15)
+    return O
+
+
+def solve_91714a58(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = argmax(x1, size)
+    x3 = color(x2)
+    x4 = ofcolor(I, x3)
+    x5 = shift(x4, UP)
+    x6 = shift(x4, LEFT)
+    x7 = shift(x4, NEG_UNITY)
+    x8 = intersection(x4, x5)
+    x9 = intersection(x6, x7)
+    x10 = intersection(x8, x9)
+    x11 = shift(x10, UNITY)
+    x12 = combine(x10, x11)
+    x13 = backdrop(x12)
+    x14 = shape(I)
+    x15 = canvas(ZERO, x14)
+    O = fill(x15, x3, x13)
+    return O
+
+
+def solve_9172f3a0(I: Grid) -> Grid:
+    O = upscale(I, THREE)
+    return O
+
+
+def solve_928ad970(I: Grid) -> Grid:
+    x1 = ofcolor(I, FIVE)
+    x2 = inbox(x1)
+    x3 = palette(I)
+    x4 = remove(FIVE, x3)
+    x5 = other(x4, ZERO)
+    O = fill(I, x5, x2)
+    return O
+
+
+def solve_93b581b8(I: Grid) -> Grid:
+    x1 = fgpartition(I)
+    x2 = merge(x1)
+    x3 = dmirror(x2)
+    x4 = cmirror(x3)
+    x5 = upscale(x4, THREE)
+    x6 = astuple(NEG_TWO, NEG_TWO)
+    x7 = shift(x5, x6)
+    x8 = paint(I, x7)
+    x9 = toindices(x2)
+    x10 = mapply(hfrontier, x9)
+    x11 = mapply(vfrontier, x9)
+    x12 = combine(x10, x11)
+    x13 = fill(x8, ZERO, x12)
+    O = paint(x13, x2)
+    return O
+
+
+def solve_941d9a10(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, ZERO)
+    x3 = argmin(x2, ulcorner)
+    x4 = argmax(x2, lrcorner)
+    x5 = shape(I)
+    x6 = halve(x5)
+    x7 = apply(toindices, x2)
+    x8 = lbind(contained, x6)
+    x9 = extract(x7, x8)
+    x10 = fill(I, ONE, x3)
+    x11 = fill(x10, TWO, x9)
+    O = fill(x11, THREE, x4)
+    return O
+
+
+def solve_94f9d214(I: Grid) -> Grid:
+    x1 = tophalf(I)
+    x2 = bottomhalf(I)
+    x3 = ofcolor(x1, ZERO)
+    x4 = ofcolor(x2, ZERO)
+    x5 = astuple(FOUR, FOUR)
+    x6 = canvas(ZERO, x5)
+    x7 = intersection(x3, x4)
+    O = fill(x6, TWO, x7)
+    return O
+
+
+def solve_952a094c(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = argmax(x1, size)
+    x3 = inbox(x2)
+    x4 = outbox(x2)
+    x5 = corners(x3)
+    x6 = fill(I, ZERO, x5)
+    x7 = ulcorner(x3)
+    x8 = index(I, x7)
+    x9 = lrcorner(x4)
+    x10 = initset(x9)
+    x11 = fill(x6, x8, x10)
+    x12 = urcorner(x3)
+    x13 = index(I, x12)
+    x14 = llcorner(x4)
+    x15 = initset(x14)
+    x16 = fill(x11, x13, x15)
+    x17 = llcorner(x3)
+    x18 = index(I, x17)
+    x19 = urcorner(x4)
+    x20 = initset(x19)
+    x21 = fill(x16, x18, x20)
+    x22 = lrcorner(x3)
+    x23 = index(I, x22)
+    x24 = ulcorner(x4)
+    x25 = initset(x24)
+    O = fill(x21, x23, x25)
+    return O
+
+
+def solve_9565186b(I: Grid) -> Grid:
+    x1 = shape(I)
+    x2 = objects(I, T, F, F)
+    x3 = argmax(x2, size)
+    x4 = canvas(FIVE, x1)
+    O = paint(x4, x3)
+    return O
+
+
+def solve_95990924(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = apply(outbox, x1)
+    x3 = apply(ulcorner, x2)
+    x4 = fill(I, ONE, x3)
+    x5 = apply(urcorner, x2)
+    x6 = fill(x4, TWO, x5)
+    x7 = apply(llcorner, x2)
+    x8 = fill(x6, THREE, x7)
+    x9 = apply(lrcorner, x2)
+    O = fill(x8, FOUR, x9)
+    return O
+
+
+def solve_963e52fc(I: Grid) -> Grid:
+    x1 = width(I)
+    x2 = asobject(I)
+    x3 = hperiod(x2)
+    x4 = height(x2)
+    x5 = astuple(x4, x3)
+    x6 = ulcorner(x2)
+    x7 = crop(I, x6, x5)
+    x8 = rot90(x7)
+    x9 = double(x1)
+    x10 = divide(x9, x3)
+    x11 = increment(x10)
+    x12 = repeat(x8, x11)
+    x13 = merge(x12)
+    x14 = rot270(x13)
+    x15 = astuple(x4, x9)
+    O = crop(x14, ORIGIN, x15)
+    return O
+
+
+def solve_97999447(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = rbind(shoot, RIGHT)
+    x3 = compose(x2, center)
+    x4 = fork(recolor, color, x3)
+    x5 = mapply(x4, x1)
+    x6 = paint(I, x5)
+    x7 = interval(ZERO, TEN, ONE)
+    x8 = apply(double, x7)
+    x9 = apply(increment, x8)
+    x10 = apply(tojvec, x9)
+    x11 = prapply(shift, x1, x10)
+    x12 = merge(x11)
+    O = fill(x6, FIVE, x12)
+    return O
+
+
+def solve_995c5fa3(I: Grid) -> Grid:
+    x1 = hsplit(I, THREE)
+    x2 = rbind(ofcolor, ZERO)
+    x3 = lbind(contained, UNITY)
+    x4 = compose(x3, x2)
+    x5 = lbind(contained, DOWN)
+    x6 = compose(x5, x2)
+    x7 = astuple(THREE, ONE)
+    x8 = lbind(contained, x7)
+    x9 = compose(x8, x2)
+    x10 = rbind(multiply, SIX)
+    x11 = compose(x10, x4)
+    x12 = rbind(multiply, TWO)
+    x13 = compose(x12, x9)
+    x14 = fork(add, x11, x6)
+    x15 = fork(add, x14, x13)
+    x16 = compose(increment, x15)
+    x17 = compose(increment, x16)
+    x18 = rbind(canvas, UNITY)
+    x19 = compose(x18, x17)
+    x20 = apply(x19, x1)
+    x21 = merge(x20)
+    O = hupscale(x21, THREE)
+    return O
+
+
+def solve_99b1bc43(I: Grid) -> Grid:
+    x1 = tophalf(I)
+    x2 = bottomhalf(I)
+    x3 = ofcolor(x1, ZERO)
+    x4 = ofcolor(x2, ZERO)
+    x5 = combine(x3, x4)
+    x6 = intersection(x3, x4)
+    x7 = difference(x5, x6)
+    x8 = shape(x1)
+    x9 = canvas(ZERO, x8)
+    O = fill(x9, THREE, x7)
+    return O
+
+
+def solve_99fa7670(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = rbind(shoot, RIGHT)
+    x3 = compose(x2, center)
+    x4 = fork(recolor, color, x3)
+    x5 = mapply(x4, x1)
+    x6 = paint(I, x5)
+    x7 = width(I)
+    x8 = decrement(x7)
+    x9 = tojvec(x8)
+    x10 = height(I)
+    x11 = astuple(x10, ONE)
+    x12 = crop(x6, x9, x11)
+    x13 = shape(I)
+    x14 = canvas(ZERO, x13)
+    x15 = hconcat(x12, x14)
+    x16 = rbind(shift, DOWN)
+    x17 = compose(x16, asobject)
+    x18 = fork(underpaint, identity, x17)
+    x19 = power(x18, x10)
+    x20 = repeat(x15, ONE)
+    x21 = apply(x19, x20)
+    x22 = first(x21)
+    x23 = crop(x22, ORIGIN, x11)
+    x24 = asobject(x23)
+    x25 = shift(x24, x9)
+    O = paint(x6, x25)
+    return O
+
+
+def solve_9af7a82c(I: Grid) -> Grid:
+    x1 = partition(I)
+    x2 = order(x1, size)
+    x3 = valmax(x1, size)
+    x4 = rbind(astuple, ONE)
+    x5 = lbind(subtract, x3)
+    x6 = compose(x4, size)
+    x7 = chain(x4, x5, size)
+    x8 = fork(canvas, color, x6)
+    x9 = lbind(canvas, ZERO)
+    x10 = compose(x9, x7)
+    x11 = fork(vconcat, x8, x10)
+    x12 = compose(cmirror, x11)
+    x13 = apply(x12, x2)
+    x14 = merge(x13)
+    O = cmirror(x14)
+    return O
+
+
+def solve_9dfd6313(I: Grid) -> Grid:
+    O = dmirror(I)
+    return O
+
+
+def solve_9ecd008a(I: Grid) -> Grid:
+    x1 = vmirror(I)
+    x2 = ofcolor(I, ZERO)
+    O = subgrid(x2, x1)
+    return O
+
+
+def solve_9edfc990(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, ZERO)
+    x3 = ofcolor(I, ONE)
+    x4 = rbind(adjacent, x3)
+    x5 = mfilter(x2, x4)
+    O = fill(I, ONE, x5)
+    return O
+
+
+def solve_9f236235(I: Grid) -> Grid:
+    x1 = compress(I)
+    x2 = objects(I, T, F, F)
+    x3 = vmirror(x1)
+    x4 = valmin(x2, width)
+    O = downscale(x3, x4)
+    return O
+
+
+def solve_a1570a43(I: Grid) -> Grid:
+    x1 = ofcolor(I, TWO)
+    x2 = ofcolor(I, THREE)
+    x3 = ulcorner(x2)
+    x4 = add(x3, UNITY)
+    x5 = ulcorner(x1)
+    x6 = subtract(x4, x5)
+    x7 = toobject(x1, I)
+    O = move(I, x7, x6)
+    return O
+
+
+def solve_a2fd1cf0(I: Grid) -> Grid:
+    x1 = ofcolor(I, TWO)
+    x2 = ofcolor(I, THREE)
+    x3 = first(x1)
+    x4 = first(x2)
+    x5 = first(x3)
+    x6 = last(x4)
+    x7 = astuple(x5, x6)
+    x8 = connect(x3, x7)
+    x9 = connect(x7, x4)
+    x10 = combine(x8, x9)
+    O = underfill(I, EIGHT, x10)
+    return O
+
+
+def solve_a3325580(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = valmax(x1, size)
+    x3 = sizefilter(x1, x2)
+    x4 = order(x3, leftmost)
+    x5 = apply(color, x4)
+    x6 = rbind(canvas, UNITY)
+    x7 = apply(x6, x5)
+    x8 = merge(x7)
+    x9 = dmirror(x8)
+    O = vupscale(x9, x2)
+    return O
+
+
+def solve_a3df8b1e(I: Grid) -> Grid:
+    x1 = height(I)
+    x2 = width(I)
+    x3 = decrement(x1)
+    x4 = toivec(x3)
+    x5 = shoot(x4, UP_RIGHT)
+    x6 = decrement(x2)
+    x7 = multiply(UP_RIGHT, x6)
+    x8 = add(x4, x7)
+    x9 = shoot(x8, NEG_UNITY)
+    x10 = combine(x5, x9)
+    x11 = double(x6)
+    x12 = interval(ZERO, TEN, ONE)
+    x13 = rbind(multiply, x11)
+    x14 = apply(x13, x12)
+    x15 = apply(invert, x14)
+    x16 = apply(toivec, x15)
+    x17 = lbind(shift, x10)
+    x18 = mapply(x17, x16)
+    x19 = shape(I)
+    x20 = canvas(ZERO, x19)
+    O = fill(x20, ONE, x18)
+    return O
+
+
+def solve_a416b8f3(I: Grid) -> Grid:
+    O = hconcat(I, I)
+    return O
+
+
+def solve_a48eeaf7(I: Grid) -> Grid:
+    x1 = ofcolor(I, TWO)
+    x2 = outbox(x1)
+    x3 = apply(initset, x2)
+    x4 = objects(I, T, T, T)
+    x5 = colorfilter(x4, FIVE)
+    x6 = lbind(argmin, x3)
+    x7 = lbind(rbind, manhattan)
+    x8 = compose(x6, x7)
+    x9 = mapply(x8, x5)
+    x10 = replace(I, FIVE, ZERO)
+    O = fill(x10, FIVE, x9)
+    return O
+
+
+def solve_a5313dff(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, ZERO)
+    x3 = rbind(bordering, I)
+    x4 = compose(flip, x3)
+    x5 = mfilter(x2, x4)
+    O = fill(I, ONE, x5)
+    return O
+
+
+def solve_a5f85a15(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = interval(ONE, TEN, ONE)
+    x3 = apply(double, x2)
+    x4 = apply(decrement, x3)
+    x5 = papply(astuple, x4, x4)
+    x6 = apply(ulcorner, x1)
+    x7 = lbind(shift, x5)
+    x8 = mapply(x7, x6)
+    x9 = merge(x1)
+    x10 = toindices(x9)
+    x11 = intersection(x8, x10)
+    O = fill(I, FOUR, x11)
+    return O
+
+
+def solve_a61ba2ce(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = apply(normalize, x1)
+    x3 = compose(first, delta)
+    x4 = lbind(subtract, UNITY)
+    x5 = compose(x4, x3)
+    x6 = rbind(multiply, TWO)
+    x7 = compose(x6, x5)
+    x8 = fork(shift, identity, x7)
+    x9 = mapply(x8, x2)
+    x10 = astuple(FOUR, FOUR)
+    x11 = canvas(ZERO, x10)
+    O = paint(x11, x9)
+    return O
+
+
+def solve_a61f2674(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = argmax(x1, size)
+    x3 = argmin(x1, size)
+    x4 = replace(I, FIVE, ZERO)
+    x5 = recolor(ONE, x2)
+    x6 = recolor(TWO, x3)
+    x7 = combine(x5, x6)
+    O = paint(x4, x7)
+    return O
+
+
+def solve_a65b410d(I: Grid) -> Grid:
+    x1 = ofcolor(I, TWO)
+    x2 = urcorner(x1)
+    x3 = shoot(x2, UP_RIGHT)
+    x4 = shoot(x2, DOWN_LEFT)
+    x5 = underfill(I, THREE, x3)
+    x6 = underfill(x5, ONE, x4)
+    x7 = rbind(shoot, LEFT)
+    x8 = mapply(x7, x3)
+    x9 = mapply(x7, x4)
+    x10 = underfill(x6, ONE, x9)
+    O = underfill(x10, THREE, x8)
+    return O
+
+
+def solve_a68b268e(I: Grid) -> Grid:
+    x1 = tophalf(I)
+    x2 = bottomhalf(I)
+    x3 = lefthalf(x1)
+    x4 = righthalf(x1)
+    x5 = lefthalf(x2)
+    x6 = righthalf(x2)
+    x7 = ofcolor(x5, EIGHT)
+    x8 = fill(x6, EIGHT, x7)
+    x9 = ofcolor(x4, FOUR)
+    x10 = fill(x8, FOUR, x9)
+    x11 = ofcolor(x3, SEVEN)
+    O = fill(x10, SEVEN, x11)
+    return O
+
+
+def solve_a699fb00(I: Grid) -> Grid:
+    x1 = ofcolor(I, ONE)
+    x2 = shift(x1, RIGHT)
+    x3 = shift(x1, LEFT)
+    x4 = intersection(x2, x3)
+    O = fill(I, TWO, x4)
+    return O
+
+
+def solve_a740d043(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = merge(x1)
+    x3 = subgrid(x2, I)
+    O = replace(x3, ONE, ZERO)
+    return O
+
+
+def solve_a79310a0(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = first(x1)
+    x3 = move(I, x2, DOWN)
+    O = replace(x3, EIGHT, TWO)
+    return O
+
+
+def solve_a85d4709(I: Grid) -> Grid:
+    x1 = ofcolor(I, FIVE)
+    x2 = matcher(last, ZERO)
+    x3 = sfilter(x1, x2)
+    x4 = mapply(hfrontier, x3)
+    x5 = matcher(last, ONE)
+    x6 = sfilter(x1, x5)
+    x7 = mapply(hfrontier, x6)
+    x8 = matcher(last, TWO)
+    x9 = sfilter(x1, x8)
+    x10 = mapply(hfrontier, x9)
+    x11 = fill(I, TWO, x4)
+    x12 = fill(x11, FOUR, x7)
+    O = fill(x12, THREE, x10)
+    return O
+
+
+def solve_a87f7484(I: Grid) -> Grid:
+    x1 = palette(I)
+    x2 = dmirror(I)
+    x3 = portrait(I)
+    x4 = branch(x3, x2, I)
+    x5 = size(x1)
+    x6 = decrement(x5)
+    x7 = hsplit(x4, x6)
+    x8 = rbind(ofcolor, ZERO)
+    x9 = apply(x8, x7)
+    x10 = leastcommon(x9)
+    x11 = matcher(x8, x10)
+    x12 = extract(x7, x11)
+    x13 = dmirror(x12)
+    O = branch(x3, x13, x12)
+    return O
+
+
+def solve_a9f96cdd(I: Grid) -> Grid:
+    x1 = ofcolor(I, TWO)
+    x2 = replace(I, TWO, ZERO)
+    x3 = shift(x1, NEG_UNITY)
+    x4 = fill(x2, THREE, x3)
+    x5 = shift(x1, UP_RIGHT)
+    x6 = fill(x4, SIX, x5)
+    x7 = shift(x1, DOWN_LEFT)
+    x8 = fill(x6, EIGHT, x7)
+    x9 = shift(x1, UNITY)
+    O = fill(x8, SEVEN, x9)
+    return O
+
+
+def solve_aabf363d(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = replace(I, x1, ZERO)
+    x3 = leastcolor(x2)
+    O = replace(x2, x3, x1)
+    return O
+
+
+def solve_ac0a08a4(I: Grid) -> Grid:
+    x1 = colorcount(I, ZERO)
+    x2 = subtract(NINE, x1)
+    O = upscale(I, x2)
+    return O
+
+
+def solve_ae3edfdc(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = colorfilter(x1, THREE)
+    x3 = ofcolor(I, TWO)
+    x4 = rbind(gravitate, x3)
+    x5 = fork(shift, identity, x4)
+    x6 = mapply(x5, x2)
+    x7 = colorfilter(x1, SEVEN)
+    x8 = ofcolor(I, ONE)
+    x9 = rbind(gravitate, x8)
+    x10 = fork(shift, identity, x9)
+    x11 = mapply(x10, x7)
+    x12 = replace(I, THREE, ZERO)
+    x13 = replace(x12, SEVEN, ZERO)
+    x14 = paint(x13, x6)
+    O = paint(x14, x11)
+    return O
+
+
+def solve_ae4f1146(I: Grid) -> Grid:
+    x1 = objects(I, F, F, T)
+    x2 = rbind(colorcount, ONE)
+    x3 = argmax(x1, x2)
+    O = subgrid(x3, I)
+    return O
+
+
+def solve_aedd82e4(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, TWO)
+    x3 = sizefilter(x2, ONE)
+    x4 = merge(x3)
+    O = fill(I, ONE, x4)
+    return O
+
+
+def solve_af902bf9(I: Grid) -> Grid:
+    x1 = ofcolor(I, FOUR)
+    x2 = prapply(connect, x1, x1)
+    x3 = fork(either, vline, hline)
+    x4 = mfilter(x2, x3)
+    x5 = underfill(I, NEG_ONE, x4)
+    x6 = objects(x5, F, F, T)
+    x7 = compose(backdrop, inbox)
+    x8 = mapply(x7, x6)
+    x9 = fill(x5, TWO, x8)
+    O = replace(x9, NEG_ONE, ZERO)
+    return O
+
+
+def solve_b0c4d837(I: Grid) -> Grid:
+    x1 = ofcolor(I, FIVE)
+    x2 = ofcolor(I, EIGHT)
+    x3 = height(x1)
+    x4 = height(x2)
+    x5 = subtract(x3, x4)
+    x6 = decrement(x5)
+    x7 = astuple(ONE, x6)
+    x8 = canvas(EIGHT, x7)
+    x9 = subtract(NINE, x6)
+    x10 = astuple(ONE, x9)
+    x11 = canvas(ZERO, x10)
+    x12 = hconcat(x8, x11)
+    x13 = hsplit(x12, THREE)
+    x14 = merge(x13)
+    x15 = astuple(ONE, THREE)
+    x16 = crop(x14, DOWN, x15)
+    x17 = vmirror(x16)
+    x18 = asobject(x17)
+    x19 = shift(x18, DOWN)
+    O = paint(x14, x19)
+    return O
+
+
+def solve_b190f7f5(I: Grid) -> Grid:
+    x1 = portrait(I)
+    x2 = dmirror(I)
+    x3 = branch(x1, x2, I)
+    x4 = lefthalf(x3)
+    x5 = righthalf(x3)
+    x6 = palette(x4)
+    x7 = contained(EIGHT, x6)
+    x8 = branch(x7, x4, x5)
+    x9 = branch(x7, x5, x4)
+    x10 = width(x9)
+    x11 = upscale(x9, x10)
+    x12 = dmirror(x8)
+    x13 = repeat(x12, x10)
+    x14 = merge(x13)
+    x15 = dmirror(x14)
+    x16 = repeat(x15, x10)
+    x17 = merge(x16)
+    x18 = ofcolor(x17, ZERO)
+    x19 = fill(x11, ZERO, x18)
+    x20 = dmirror(x19)
+    O = branch(x1, x20, x19)
+    return O
+
+
+def solve_b1948b0a(I: Grid) -> Grid:
+    O = replace(I, SIX, TWO)
+    return O
+
+
+def solve_b230c067(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = totuple(x1)
+    x3 = apply(normalize, x2)
+    x4 = leastcommon(x3)
+    x5 = matcher(normalize, x4)
+    x6 = extract(x1, x5)
+    x7 = replace(I, EIGHT, ONE)
+    O = fill(x7, TWO, x6)
+    return O
+
+
+def solve_b27ca6d3(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = sizefilter(x1, TWO)
+    x3 = mapply(outbox, x2)
+    O = fill(I, THREE, x3)
+    return O
+
+
+def solve_b2862040(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, NINE)
+    x3 = rbind(bordering, I)
+    x4 = compose(flip, x3)
+    x5 = mfilter(x2, x4)
+    x6 = objects(I, T, F, T)
+    x7 = rbind(adjacent, x5)
+    x8 = mfilter(x6, x7)
+    O = fill(I, EIGHT, x8)
+    return O
+
+
+def solve_b548a754(I: Grid) -> Grid:
+    x1 = replace(I, EIGHT, ZERO)
+    x2 = ofcolor(I, EIGHT)
+    x3 = objects(x1, F, F, T)
+    x4 = first(x3)
+    x5 = toindices(x4)
+    x6 = combine(x5, x2)
+    x7 = backdrop(x6)
+    x8 = box(x7)
+    x9 = ulcorner(x4)
+    x10 = index(I, x9)
+    x11 = palette(x4)
+    x12 = other(x11, x10)
+    x13 = fill(x1, x12, x7)
+    O = fill(x13, x10, x8)
+    return O
+
+
+def solve_b60334d2(I: Grid) -> Grid:
+    x1 = ofcolor(I, FIVE)
+    x2 = replace(I, FIVE, ZERO)
+    x3 = mapply(dneighbors, x1)
+    x4 = mapply(ineighbors, x1)
+    x5 = fill(x2, ONE, x3)
+    O = fill(x5, FIVE, x4)
+    return O
+
+
+def solve_b6afb2da(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = replace(I, FIVE, TWO)
+    x3 = colorfilter(x1, FIVE)
+    x4 = mapply(box, x3)
+    x5 = fill(x2, FOUR, x4)
+    x6 = mapply(corners, x3)
+    O = fill(x5, ONE, x6)
+    return O
+
+
+def solve_b782dc8a(I: Grid) -> Grid:
+    x1 = palette(I)
+    x2 = remove(ZERO, x1)
+    x3 = remove(EIGHT, x2)
+    x4 = first(x3)
+    x5 = last(x3)
+    x6 = ofcolor(I, x4)
+    x7 = ofcolor(I, x5)
+    x8 = combine(x6, x7)
+    x9 = objects(I, T, F, F)
+    x10 = colorfilter(x9, ZERO)
+    x11 = rbind(adjacent, x8)
+    x12 = mfilter(x10, x11)
+    x13 = toindices(x12)
+    x14 = combine(x13, x8)
+    x15 = first(x6)
+    x16 = fork(add, first, last)
+    x17 = first(x15)
+    x18 = last(x15)
+    x19 = add(x17, x18)
+    x20 = even(x19)
+    x21 = compose(even, x16)
+    x22 = matcher(x21, x20)
+    x23 = sfilter(x14, x22)
+    x24 = difference(x14, x23)
+    x25 = fill(I, x4, x23)
+    O = fill(x25, x5, x24)
+    return O
+
+
+def solve_b8825c91(I: Grid) -> Grid:
+    x1 = replace(I, FOUR, ZERO)
+    x2 = dmirror(x1)
+    x3 = papply(pair, x1, x2)
+    x4 = lbind(apply, maximum)
+    x5 = apply(x4, x3)
+    x6 = cmirror(x5)
+    x7 = papply(pair, x5, x6)
+    O = apply(x4, x7)
+    return O
+
+
+def solve_b8cdaf2b(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = shift(x2, UP)
+    x4 = ulcorner(x3)
+    x5 = urcorner(x3)
+    x6 = shoot(x4, NEG_UNITY)
+    x7 = shoot(x5, UP_RIGHT)
+    x8 = combine(x6, x7)
+    O = underfill(I, x1, x8)
+    return O
+
+
+def solve_b91ae062(I: Grid) -> Grid:
+    x1 = numcolors(I)
+    x2 = decrement(x1)
+    O = upscale(I, x2)
+    return O
+
+
+def solve_b94a9452(I: Grid) -> Grid:
+    x1 = objects(I, F, F, T)
+    x2 = first(x1)
+    x3 = subgrid(x2, I)
+    x4 = leastcolor(x3)
+    x5 = mostcolor(x3)
+    O = switch(x3, x4, x5)
+    return O
+
+
+def solve_b9b7f026(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = compose(size, delta)
+    x3 = argmax(x1, x2)
+    x4 = color(x3)
+    O = canvas(x4, UNITY)
+    return O
+
+
+def solve_ba26e723(I: Grid) -> Grid:
+    x1 = rbind(divide, THREE)
+    x2 = rbind(multiply, THREE)
+    x3 = compose(x2, x1)
+    x4 = fork(equality, identity, x3)
+    x5 = compose(x4, last)
+    x6 = ofcolor(I, FOUR)
+    x7 = sfilter(x6, x5)
+    O = fill(I, SIX, x7)
+    return O
+
+
+def solve_ba97ae07(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = totuple(x1)
+    x3 = apply(color, x2)
+    x4 = mostcommon(x3)
+    x5 = ofcolor(I, x4)
+    x6 = backdrop(x5)
+    O = fill(I, x4, x6)
+    return O
+
+
+def solve_bb43febb(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, FIVE)
+    x3 = compose(backdrop, inbox)
+    x4 = mapply(x3, x2)
+    O = fill(I, TWO, x4)
+    return O
+
+
+def solve_bbc9ae5d(I: Grid) -> Grid:
+    x1 = width(I)
+    x2 = palette(I)
+    x3 = halve(x1)
+    x4 = vupscale(I, x3)
+    x5 = rbind(shoot, UNITY)
+    x6 = other(x2, ZERO)
+    x7 = ofcolor(x4, x6)
+    x8 = mapply(x5, x7)
+    O = fill(x4, x6, x8)
+    return O
+
+
+def solve_bc1d5164(I: Grid) -> Grid:
+    x1 = palette(I)
+    x2 = other(x1, ZERO)
+    x3 = crop(I, ORIGIN, THREE_BY_THREE)
+    x4 = crop(I, TWO_BY_ZERO, THREE_BY_THREE)
+    x5 = tojvec(FOUR)
+    x6 = crop(I, x5, THREE_BY_THREE)
+    x7 = astuple(TWO, FOUR)
+    x8 = crop(I, x7, THREE_BY_THREE)
+    x9 = canvas(ZERO, THREE_BY_THREE)
+    x10 = rbind(ofcolor, x2)
+    x11 = astuple(x3, x4)
+    x12 = astuple(x6, x8)
+    x13 = combine(x11, x12)
+    x14 = mapply(x10, x13)
+    O = fill(x9, x2, x14)
+    return O
+
+
+def solve_bd4472b8(I: Grid) -> Grid:
+    x1 = width(I)
+    x2 = astuple(TWO, x1)
+    x3 = crop(I, ORIGIN, x2)
+    x4 = tophalf(x3)
+    x5 = dmirror(x4)
+    x6 = hupscale(x5, x1)
+    x7 = vconcat(x6, x6)
+    O = vconcat(x3, x7)
+    return O
+
+
+def solve_bda2d7a6(I: Grid) -> Grid:
+    x1 = partition(I)
+    x2 = order(x1, size)
+    x3 = apply(color, x2)
+    x4 = last(x2)
+    x5 = remove(x4, x2)
+    x6 = repeat(x4, ONE)
+    x7 = combine(x6, x5)
+    x8 = mpapply(recolor, x3, x7)
+    O = paint(I, x8)
+    return O
+
+
+def solve_bdad9b1f(I: Grid) -> Grid:
+    x1 = ofcolor(I, EIGHT)
+    x2 = mapply(vfrontier, x1)
+    x3 = ofcolor(I, TWO)
+    x4 = mapply(hfrontier, x3)
+    x5 = fill(I, EIGHT, x2)
+    x6 = fill(x5, TWO, x4)
+    x7 = intersection(x2, x4)
+    O = fill(x6, FOUR, x7)
+    return O
+
+
+def solve_be94b721(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = argmax(x1, size)
+    O = subgrid(x2, I)
+    return O
+
+
+def solve_beb8660c(I: Grid) -> Grid:
+    x1 = shape(I)
+    x2 = objects(I, T, F, T)
+    x3 = compose(invert, size)
+    x4 = order(x2, x3)
+    x5 = apply(normalize, x4)
+    x6 = size(x5)
+    x7 = interval(ZERO, x6, ONE)
+    x8 = apply(toivec, x7)
+    x9 = mpapply(shift, x5, x8)
+    x10 = canvas(ZERO, x1)
+    x11 = paint(x10, x9)
+    O = rot180(x11)
+    return O
+
+
+def solve_c0f76784(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, ZERO)
+    x3 = sfilter(x2, square)
+    x4 = sizefilter(x3, ONE)
+    x5 = merge(x4)
+    x6 = argmax(x3, size)
+    x7 = difference(x3, x4)
+    x8 = remove(x6, x7)
+    x9 = merge(x8)
+    x10 = fill(I, SEVEN, x9)
+    x11 = fill(x10, EIGHT, x6)
+    O = fill(x11, SIX, x5)
+    return O
+
+
+def solve_c1d99e64(I: Grid) -> Grid:
+    x1 = frontiers(I)
+    x2 = merge(x1)
+    O = fill(I, TWO, x2)
+    return O
+
+
+def solve_c3e719e8(I: Grid) -> Grid:
+    x1 = mostcolor(I)
+    x2 = hconcat(I, I)
+    x3 = upscale(I, THREE)
+    x4 = ofcolor(x3, x1)
+    x5 = asindices(x3)
+    x6 = difference(x5, x4)
+    x7 = hconcat(x2, I)
+    x8 = vconcat(x7, x7)
+    x9 = vconcat(x8, x7)
+    O = fill(x9, ZERO, x6)
+    return O
+
+
+def solve_c3f564a4(I: Grid) -> Grid:
+    x1 = palette(I)
+    x2 = remove(ZERO, x1)
+    x3 = size(x2)
+    x4 = ofcolor(I, ZERO)
+    x5 = asindices(I)
+    x6 = difference(x5, x4)
+    x7 = toobject(x6, I)
+    x8 = invert(FOUR)
+    x9 = interval(x8, FIVE, ONE)
+    x10 = rbind(multiply, x3)
+    x11 = apply(x10, x9)
+    x12 = apply(tojvec, x11)
+    x13 = lbind(shift, x7)
+    x14 = mapply(x13, x12)
+    O = paint(I, x14)
+    return O
+
+
+def solve_c444b776(I: Grid) -> Grid:
+    x1 = fgpartition(I)
+    x2 = colorfilter(x1, FOUR)
+    x3 = difference(x1, x2)
+    x4 = merge(x3)
+    x5 = multiply(NEG_TWO, TEN)
+    x6 = multiply(THREE, TEN)
+    x7 = interval(x5, x6, TEN)
+    x8 = product(x7, x7)
+    x9 = lbind(shift, x4)
+    x10 = mapply(x9, x8)
+    O = paint(I, x10)
+    return O
+
+
+def solve_c59eb873(I: Grid) -> Grid:
+    O = upscale(I, TWO)
+    return O
+
+
+def solve_c8f0f002(I: Grid) -> Grid:
+    O = replace(I, SEVEN, FIVE)
+    return O
+
+
+def solve_c909285e(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    O = subgrid(x2, I)
+    return O
+
+
+def solve_c9e6f938(I: Grid) -> Grid:
+    x1 = vmirror(I)
+    O = hconcat(I, x1)
+    return O
+
+
+def solve_c9f8e694(I: Grid) -> Grid:
+    x1 = height(I)
+    x2 = width(I)
+    x3 = ofcolor(I, ZERO)
+    x4 = astuple(x1, ONE)
+    x5 = crop(I, ORIGIN, x4)
+    x6 = hupscale(x5, x2)
+    O = fill(x6, ZERO, x3)
+    return O
+
+
+def solve_caa06a1f(I: Grid) -> Grid:
+    x1 = shape(I)
+    x2 = decrement(x1)
+    x3 = index(I, x2)
+    x4 = asobject(I)
+    x5 = matcher(first, x3)
+    x6 = compose(flip, x5)
+    x7 = sfilter(x4, x6)
+    x8 = vperiod(x7)
+    x9 = hperiod(x7)
+    x10 = interval(ZERO, TEN, ONE)
+    x11 = rbind(multiply, x8)
+    x12 = apply(x11, x10)
+    x13 = rbind(multiply, x9)
+    x14 = apply(x13, x10)
+    x15 = product(x12, x14)
+    x16 = lbind(shift, x7)
+    x17 = mapply(x16, x15)
+    x18 = add(x1, RIGHT)
+    x19 = canvas(ZERO, x18)
+    x20 = paint(x19, x17)
+    O = crop(x20, RIGHT, x1)
+    return O
+
+
+def solve_cbded52d(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = sizefilter(x1, ONE)
+    x3 = product(x2, x2)
+    x4 = fork(vmatching, first, last)
+    x5 = fork(hmatching, first, last)
+    x6 = fork(either, x4, x5)
+    x7 = sfilter(x3, x6)
+    x8 = compose(center, first)
+    x9 = compose(center, last)
+    x10 = fork(connect, x8, x9)
+    x11 = chain(initset, center, x10)
+    x12 = compose(color, first)
+    x13 = fork(recolor, x12, x11)
+    x14 = mapply(x13, x7)
+    O = paint(I, x14)
+    return O
+
+
+def solve_cce03e0d(I: Grid) -> Grid:
+    x1 = upscale(I, THREE)
+    x2 = hconcat(I, I)
+    x3 = hconcat(x2, I)
+    x4 = vconcat(x3, x3)
+    x5 = vconcat(x4, x3)
+    x6 = ofcolor(x1, ZERO)
+    x7 = ofcolor(x1, ONE)
+    x8 = combine(x6, x7)
+    O = fill(x5, ZERO, x8)
+    return O
+
+
+def solve_cdecee7f(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = astuple(ONE, THREE)
+    x3 = size(x1)
+    x4 = order(x1, leftmost)
+    x5 = apply(color, x4)
+    x6 = rbind(canvas, UNITY)
+    x7 = apply(x6, x5)
+    x8 = merge(x7)
+    x9 = dmirror(x8)
+    x10 = subtract(NINE, x3)
+    x11 = astuple(ONE, x10)
+    x12 = canvas(ZERO, x11)
+    x13 = hconcat(x9, x12)
+    x14 = hsplit(x13, THREE)
+    x15 = merge(x14)
+    x16 = crop(x15, DOWN, x2)
+    x17 = vmirror(x16)
+    x18 = asobject(x17)
+    x19 = shift(x18, DOWN)
+    O = paint(x15, x19)
+    return O
+
+
+def solve_ce22a75a(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = apply(outbox, x1)
+    x3 = mapply(backdrop, x2)
+    O = fill(I, ONE, x3)
+    return O
+
+
+def solve_ce4f8723(I: Grid) -> Grid:
+    x1 = tophalf(I)
+    x2 = bottomhalf(I)
+    x3 = ofcolor(x1, ZERO)
+    x4 = ofcolor(x2, ZERO)
+    x5 = intersection(x3, x4)
+    x6 = astuple(FOUR, FOUR)
+    x7 = canvas(THREE, x6)
+    O = fill(x7, ZERO, x5)
+    return O
+
+
+def solve_ce9e57f2(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = fork(connect, ulcorner, centerofmass)
+    x3 = mapply(x2, x1)
+    x4 = fill(I, EIGHT, x3)
+    O = switch(x4, EIGHT, TWO)
+    return O
+
+
+def solve_cf98881b(I: Grid) -> Grid:
+    x1 = hsplit(I, THREE)
+    x2 = first(x1)
+    x3 = remove(x2, x1)
+    x4 = first(x3)
+    x5 = last(x3)
+    x6 = ofcolor(x4, NINE)
+    x7 = ofcolor(x2, FOUR)
+    x8 = fill(x5, NINE, x6)
+    O = fill(x8, FOUR, x7)
+    return O
+
+
+def solve_d037b0a7(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = rbind(shoot, DOWN)
+    x3 = compose(x2, center)
+    x4 = fork(recolor, color, x3)
+    x5 = mapply(x4, x1)
+    O = paint(I, x5)
+    return O
+
+
+def solve_d06dbe63(I: Grid) -> Grid:
+    x1 = ofcolor(I, EIGHT)
+    x2 = first(x1)
+    x3 = multiply(UP, TWO)
+    x4 = add(x3, RIGHT)
+    x5 = multiply(UP_RIGHT, TWO)
+    x6 = initset(UP)
+    x7 = insert(x3, x6)
+    x8 = insert(x4, x7)
+    x9 = insert(x5, x8)
+    x10 = interval(ZERO, TEN, ONE)
+    x11 = rbind(multiply, x5)
+    x12 = apply(x11, x10)
+    x13 = lbind(shift, x9)
+    x14 = mapply(x13, x12)
+    x15 = apply(invert, x14)
+    x16 = combine(x14, x15)
+    x17 = shift(x16, x2)
+    O = fill(I, FIVE, x17)
+    return O
+
+
+def solve_d0f5fe59(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = size(x1)
+    x3 = astuple(x2, x2)
+    x4 = canvas(ZERO, x3)
+    x5 = shoot(ORIGIN, UNITY)
+    O = fill(x4, EIGHT, x5)
+    return O
+
+
+def solve_d10ecb37(I: Grid) -> Grid:
+    O = crop(I, ORIGIN, TWO_BY_TWO)
+    return O
+
+
+def solve_d13f3404(I: Grid) -> Grid:
+    x1 = fgpartition(I)
+    x2 = merge(x1)
+    x3 = rbind(shoot, UNITY)
+    x4 = compose(x3, last)
+    x5 = fork(recolor, first, x4)
+    x6 = mapply(x5, x2)
+    x7 = astuple(SIX, SIX)
+    x8 = canvas(ZERO, x7)
+    O = paint(x8, x6)
+    return O
+
+
+def solve_d23f8c26(I: Grid) -> Grid:
+    x1 = asindices(I)
+    x2 = width(I)
+    x3 = halve(x2)
+    x4 = matcher(last, x3)
+    x5 = compose(flip, x4)
+    x6 = sfilter(x1, x5)
+    O = fill(I, ZERO, x6)
+    return O
+
+
+def solve_d2abd087(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = matcher(size, SIX)
+    x3 = compose(flip, x2)
+    x4 = mfilter(x1, x2)
+    x5 = mfilter(x1, x3)
+    x6 = fill(I, TWO, x4)
+    O = fill(x6, ONE, x5)
+    return O
+
+
+def solve_d364b489(I: Grid) -> Grid:
+    x1 = ofcolor(I, ONE)
+    x2 = shift(x1, DOWN)
+    x3 = fill(I, EIGHT, x2)
+    x4 = shift(x1, UP)
+    x5 = fill(x3, TWO, x4)
+    x6 = shift(x1, RIGHT)
+    x7 = fill(x5, SIX, x6)
+    x8 = shift(x1, LEFT)
+    O = fill(x7, SEVEN, x8)
+    return O
+
+
+def solve_d406998b(I: Grid) -> Grid:
+    x1 = vmirror(I)
+    x2 = ofcolor(x1, FIVE)
+    x3 = compose(even, last)
+    x4 = sfilter(x2, x3)
+    x5 = fill(x1, THREE, x4)
+    O = vmirror(x5)
+    return O
+
+
+def solve_d43fd935(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = ofcolor(I, THREE)
+    x3 = sizefilter(x1, ONE)
+    x4 = rbind(vmatching, x2)
+    x5 = rbind(hmatching, x2)
+    x6 = fork(either, x4, x5)
+    x7 = sfilter(x3, x6)
+    x8 = rbind(gravitate, x2)
+    x9 = fork(add, center, x8)
+    x10 = fork(connect, center, x9)
+    x11 = fork(recolor, color, x10)
+    x12 = mapply(x11, x7)
+    O = paint(I, x12)
+    return O
+
+
+def solve_d4469b4b(I: Grid) -> Grid:
+    x1 = palette(I)
+    x2 = other(x1, ZERO)
+    x3 = equality(x2, ONE)
+    x4 = equality(x2, TWO)
+    x5 = branch(x3, UNITY, TWO_BY_TWO)
+    x6 = branch(x4, RIGHT, x5)
+    x7 = vfrontier(x6)
+    x8 = hfrontier(x6)
+    x9 = combine(x7, x8)
+    x10 = canvas(ZERO, THREE_BY_THREE)
+    O = fill(x10, FIVE, x9)
+    return O
+
+
+def solve_d4a91cb9(I: Grid) -> Grid:
+    x1 = ofcolor(I, EIGHT)
+    x2 = ofcolor(I, TWO)
+    x3 = first(x1)
+    x4 = first(x2)
+    x5 = last(x3)
+    x6 = first(x4)
+    x7 = astuple(x6, x5)
+    x8 = connect(x7, x3)
+    x9 = connect(x7, x4)
+    x10 = combine(x8, x9)
+    O = underfill(I, FOUR, x10)
+    return O
+
+
+def solve_d4f3cd78(I: Grid) -> Grid:
+    x1 = ofcolor(I, FIVE)
+    x2 = delta(x1)
+    x3 = fill(I, EIGHT, x2)
+    x4 = box(x1)
+    x5 = difference(x4, x1)
+    x6 = position(x4, x5)
+    x7 = first(x5)
+    x8 = shoot(x7, x6)
+    O = fill(x3, EIGHT, x8)
+    return O
+
+
+def solve_d511f180(I: Grid) -> Grid:
+    O = switch(I, FIVE, EIGHT)
+    return O
+
+
+def solve_d5d6de2d(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = mapply(delta, x1)
+    x3 = replace(I, TWO, ZERO)
+    O = fill(x3, THREE, x2)
+    return O
+
+
+def solve_d631b094(I: Grid) -> Grid:
+    x1 = palette(I)
+    x2 = other(x1, ZERO)
+    x3 = ofcolor(I, x2)
+    x4 = size(x3)
+    x5 = astuple(ONE, x4)
+    O = canvas(x2, x5)
+    return O
+
+
+def solve_d687bc17(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = sizefilter(x1, ONE)
+    x3 = difference(x1, x2)
+    x4 = apply(color, x3)
+    x5 = rbind(contained, x4)
+    x6 = compose(x5, color)
+    x7 = sfilter(x2, x6)
+    x8 = lbind(extract, x3)
+    x9 = lbind(matcher, color)
+    x10 = compose(x8, x9)
+    x11 = compose(x10, color)
+    x12 = fork(gravitate, identity, x11)
+    x13 = fork(shift, identity, x12)
+    x14 = mapply(x13, x7)
+    x15 = merge(x2)
+    x16 = cover(I, x15)
+    O = paint(x16, x14)
+    return O
+
+
+def solve_d6ad076f(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = argmin(x1, size)
+    x3 = argmax(x1, size)
+    x4 = vmatching(x2, x3)
+    x5 = branch(x4, DOWN, RIGHT)
+    x6 = branch(x4, RIGHT, DOWN)
+    x7 = center(x3)
+    x8 = center(x2)
+    x9 = subtract(x7, x8)
+    x10 = sign(x9)
+    x11 = multiply(x10, x5)
+    x12 = invert(x11)
+    x13 = invert(x6)
+    x14 = toindices(x2)
+    x15 = shift(x14, x6)
+    x16 = shift(x14, x13)
+    x17 = intersection(x14, x15)
+    x18 = intersection(x17, x16)
+    x19 = rbind(shoot, x11)
+    x20 = mapply(x19, x18)
+    x21 = rbind(shoot, x12)
+    x22 = toindices(x3)
+    x23 = mapply(x21, x22)
+    x24 = intersection(x20, x23)
+    x25 = ofcolor(I, ZERO)
+    x26 = intersection(x24, x25)
+    O = fill(I, EIGHT, x26)
+    return O
+
+
+def solve_d89b689b(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = ofcolor(I, EIGHT)
+    x3 = sizefilter(x1, ONE)
+    x4 = apply(initset, x2)
+    x5 = lbind(argmin, x4)
+    x6 = lbind(rbind, manhattan)
+    x7 = compose(x5, x6)
+    x8 = fork(recolor, color, x7)
+    x9 = mapply(x8, x3)
+    x10 = shape(I)
+    x11 = canvas(ZERO, x10)
+    O = paint(x11, x9)
+    return O
+
+
+def solve_d8c310e9(I: Grid) -> Grid:
+    x1 = objects(I, F, F, T)
+    x2 = first(x1)
+    x3 = hperiod(x2)
+    x4 = multiply(x3, THREE)
+    x5 = tojvec(x3)
+    x6 = tojvec(x4)
+    x7 = shift(x2, x5)
+    x8 = shift(x2, x6)
+    x9 = paint(I, x7)
+    O = paint(x9, x8)
+    return O
+
+
+def solve_d90796e8(I: Grid) -> Grid:
+    x1 = objects(I, F, F, T)
+    x2 = sizefilter(x1, TWO)
+    x3 = initset(TWO)
+    x4 = insert(THREE, x3)
+    x5 = matcher(palette, x4)
+    x6 = mfilter(x2, x5)
+    x7 = toindices(x6)
+    x8 = ofcolor(I, THREE)
+    x9 = intersection(x7, x8)
+    x10 = ofcolor(I, TWO)
+    x11 = intersection(x7, x10)
+    x12 = fill(I, EIGHT, x9)
+    O = fill(x12, ZERO, x11)
+    return O
+
+
+def solve_d9fac9be(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = argmax(x1, size)
+    x3 = color(x2)
+    x4 = palette(I)
+    x5 = remove(ZERO, x4)
+    x6 = other(x5, x3)
+    O = canvas(x6, UNITY)
+    return O
+
+
+def solve_dae9d2b5(I: Grid) -> Grid:
+    x1 = lefthalf(I)
+    x2 = righthalf(I)
+    x3 = ofcolor(x1, FOUR)
+    x4 = ofcolor(x2, THREE)
+    x5 = combine(x3, x4)
+    O = fill(x1, SIX, x5)
+    return O
+
+
+def solve_db3e9e38(I: Grid) -> Grid:
+    x1 = ofcolor(I, SEVEN)
+    x2 = lrcorner(x1)
+    x3 = shoot(x2, NEG_UNITY)
+    x4 = shoot(x2, UP_RIGHT)
+    x5 = combine(x3, x4)
+    x6 = rbind(shoot, UP)
+    x7 = mapply(x6, x5)
+    x8 = last(x2)
+    x9 = even(x8)
+    x10 = compose(even, last)
+    x11 = matcher(x10, x9)
+    x12 = sfilter(x7, x11)
+    x13 = difference(x7, x12)
+    x14 = fill(I, SEVEN, x12)
+    O = fill(x14, EIGHT, x13)
+    return O
+
+
+def solve_dbc1a6ce(I: Grid) -> Grid:
+    x1 = ofcolor(I, ONE)
+    x2 = product(x1, x1)
+    x3 = fork(connect, first, last)
+    x4 = apply(x3, x2)
+    x5 = fork(either, vline, hline)
+    x6 = mfilter(x4, x5)
+    O = underfill(I, EIGHT, x6)
+    return O
+
+
+def solve_dc0a314f(I: Grid) -> Grid:
+    x1 = ofcolor(I, THREE)
+    x2 = replace(I, THREE, ZERO)
+    x3 = dmirror(x2)
+    x4 = papply(pair, x2, x3)
+    x5 = lbind(apply, maximum)
+    x6 = apply(x5, x4)
+    x7 = cmirror(x6)
+    x8 = papply(pair, x6, x7)
+    x9 = apply(x5, x8)
+    O = subgrid(x1, x9)
+    return O
+
+
+def solve_dc1df850(I: Grid) -> Grid:
+    x1 = ofcolor(I, TWO)
+    x2 = mapply(neighbors, x1)
+    O = underfill(I, ONE, x2)
+    return O
+
+
+def solve_dc433765(I: Grid) -> Grid:
+    x1 = ofcolor(I, THREE)
+    x2 = ofcolor(I, FOUR)
+    x3 = first(x1)
+    x4 = first(x2)
+    x5 = subtract(x4, x3)
+    x6 = sign(x5)
+    x7 = recolor(THREE, x1)
+    O = move(I, x7, x6)
+    return O
+
+
+def solve_ddf7fa4f(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = sizefilter(x1, ONE)
+    x3 = colorfilter(x1, FIVE)
+    x4 = product(x2, x3)
+    x5 = fork(vmatching, first, last)
+    x6 = sfilter(x4, x5)
+    x7 = compose(color, first)
+    x8 = fork(recolor, x7, last)
+    x9 = mapply(x8, x6)
+    O = paint(I, x9)
+    return O
+
+
+def solve_de1cd16c(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = objects(I, T, F, F)
+    x3 = sizefilter(x2, ONE)
+    x4 = difference(x2, x3)
+    x5 = rbind(subgrid, I)
+    x6 = apply(x5, x4)
+    x7 = rbind(colorcount, x1)
+    x8 = argmax(x6, x7)
+    x9 = mostcolor(x8)
+    O = canvas(x9, UNITY)
+    return O
+
+
+def solve_ded97339(I: Grid) -> Grid:
+    x1 = ofcolor(I, EIGHT)
+    x2 = product(x1, x1)
+    x3 = fork(connect, first, last)
+    x4 = apply(x3, x2)
+    x5 = fork(either, vline, hline)
+    x6 = mfilter(x4, x5)
+    O = underfill(I, EIGHT, x6)
+    return O
+
+
+def solve_e179c5f4(I: Grid) -> Grid:
+    x1 = height(I)
+    x2 = width(I)
+    x3 = decrement(x1)
+    x4 = toivec(x3)
+    x5 = shoot(x4, UP_RIGHT)
+    x6 = decrement(x2)
+    x7 = multiply(UP_RIGHT, x6)
+    x8 = add(x4, x7)
+    x9 = shoot(x8, NEG_UNITY)
+    x10 = combine(x5, x9)
+    x11 = double(x6)
+    x12 = interval(ZERO, TEN, ONE)
+    x13 = rbind(multiply, x11)
+    x14 = apply(x13, x12)
+    x15 = apply(invert, x14)
+    x16 = apply(toivec, x15)
+    x17 = lbind(shift, x10)
+    x18 = mapply(x17, x16)
+    x19 = shape(I)
+    x20 = canvas(EIGHT, x19)
+    O = fill(x20, ONE, x18)
+    return O
+
+
+def solve_e21d9049(I: Grid) -> Grid:
+    x1 = objects(I, F, F, T)
+    x2 = merge(x1)
+    x3 = totuple(x2)
+    x4 = compose(first, last)
+    x5 = compose(last, last)
+    x6 = apply(x4, x3)
+    x7 = apply(x5, x3)
+    x8 = mostcommon(x6)
+    x9 = mostcommon(x7)
+    x10 = matcher(x4, x8)
+    x11 = matcher(x5, x9)
+    x12 = sfilter(x2, x10)
+    x13 = sfilter(x2, x11)
+    x14 = width(x12)
+    x15 = height(x13)
+    x16 = invert(TEN)
+    x17 = interval(x16, TEN, ONE)
+    x18 = rbind(multiply, x14)
+    x19 = apply(x18, x17)
+    x20 = apply(tojvec, x19)
+    x21 = lbind(shift, x12)
+    x22 = mapply(x21, x20)
+    x23 = rbind(multiply, x15)
+    x24 = apply(x23, x17)
+    x25 = apply(toivec, x24)
+    x26 = lbind(shift, x13)
+    x27 = mapply(x26, x25)
+    x28 = paint(I, x22)
+    O = paint(x28, x27)
+    return O
+
+
+def solve_e26a3af2(I: Grid) -> Grid:
+    x1 = rot90(I)
+    x2 = apply(mostcommon, I)
+    x3 = apply(mostcommon, x1)
+    x4 = repeat(x2, ONE)
+    x5 = repeat(x3, ONE)
+    x6 = dedupe(x2)
+    x7 = size(x6)
+    x8 = dedupe(x3)
+    x9 = size(x8)
+    x10 = greater(x9, x7)
+    x11 = height(I)
+    x12 = width(I)
+    x13 = rot90(x4)
+    x14 = hupscale(x13, x12)
+    x15 = vupscale(x5, x11)
+    O = branch(x10, x15, x14)
+    return O
+
+
+def solve_e3497940(I: Grid) -> Grid:
+    x1 = lefthalf(I)
+    x2 = righthalf(I)
+    x3 = vmirror(x2)
+    x4 = objects(x3, T, F, T)
+    x5 = merge(x4)
+    O = paint(x1, x5)
+    return O
+
+
+def solve_e48d4e1a(I: Grid) -> Grid:
+    x1 = ofcolor(I, FIVE)
+    x2 = size(x1)
+    x3 = fill(I, ZERO, x1)
+    x4 = palette(x3)
+    x5 = other(x4, ZERO)
+    x6 = frontiers(x3)
+    x7 = extract(x6, hline)
+    x8 = extract(x6, vline)
+    x9 = uppermost(x7)
+    x10 = leftmost(x8)
+    x11 = astuple(x9, x10)
+    x12 = multiply(DOWN_LEFT, x2)
+    x13 = add(x11, x12)
+    x14 = hfrontier(x13)
+    x15 = vfrontier(x13)
+    x16 = combine(x14, x15)
+    x17 = shape(I)
+    x18 = canvas(ZERO, x17)
+    O = fill(x18, x5, x16)
+    return O
+
+
+def solve_e509e548(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = rbind(subgrid, I)
+    x3 = chain(palette, trim, x2)
+    x4 = lbind(contained, THREE)
+    x5 = compose(x4, x3)
+    x6 = fork(add, height, width)
+    x7 = compose(decrement, x6)
+    x8 = fork(equality, size, x7)
+    x9 = mfilter(x1, x8)
+    x10 = mfilter(x1, x5)
+    x11 = replace(I, THREE, SIX)
+    x12 = fill(x11, ONE, x9)
+    O = fill(x12, TWO, x10)
+    return O
+
+
+def solve_e50d258f(I: Grid) -> Grid:
+    x1 = shape(I)
+    x2 = canvas(ZERO, x1)
+    x3 = hconcat(I, x2)
+    x4 = objects(x3, F, F, T)
+    x5 = rbind(colorcount, TWO)
+    x6 = argmax(x4, x5)
+    O = subgrid(x6, I)
+    return O
+
+
+def solve_e73095fd(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, ZERO)
+    x3 = fork(equality, toindices, backdrop)
+    x4 = sfilter(x2, x3)
+    x5 = lbind(mapply, dneighbors)
+    x6 = chain(x5, corners, outbox)
+    x7 = fork(difference, x6, outbox)
+    x8 = ofcolor(I, FIVE)
+    x9 = rbind(intersection, x8)
+    x10 = chain(size, x9, x7)
+    x11 = matcher(x10, ZERO)
+    x12 = mfilter(x4, x11)
+    O = fill(I, FOUR, x12)
+    return O
+
+
+def solve_e76a88a6(I: Grid) -> Grid:
+    x1 = objects(I, F, F, T)
+    x2 = argmax(x1, numcolors)
+    x3 = normalize(x2)
+    x4 = remove(x2, x1)
+    x5 = apply(ulcorner, x4)
+    x6 = lbind(shift, x3)
+    x7 = mapply(x6, x5)
+    O = paint(I, x7)
+    return O
+
+
+def solve_e8593010(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = sizefilter(x1, ONE)
+    x3 = sizefilter(x1, TWO)
+    x4 = sizefilter(x1, THREE)
+    x5 = merge(x2)
+    x6 = fill(I, THREE, x5)
+    x7 = merge(x3)
+    x8 = fill(x6, TWO, x7)
+    x9 = merge(x4)
+    O = fill(x8, ONE, x9)
+    return O
+
+
+def solve_e9614598(I: Grid) -> Grid:
+    x1 = ofcolor(I, ONE)
+    x2 = first(x1)
+    x3 = last(x1)
+    x4 = add(x2, x3)
+    x5 = halve(x4)
+    x6 = dneighbors(x5)
+    x7 = insert(x5, x6)
+    O = fill(I, THREE, x7)
+    return O
+
+
+def solve_e98196ab(I: Grid) -> Grid:
+    x1 = tophalf(I)
+    x2 = bottomhalf(I)
+    x3 = objects(x1, T, F, T)
+    x4 = merge(x3)
+    O = paint(x2, x4)
+    return O
+
+
+def solve_e9afcf9a(I: Grid) -> Grid:
+    x1 = astuple(TWO, ONE)
+    x2 = crop(I, ORIGIN, x1)
+    x3 = hmirror(x2)
+    x4 = hconcat(x2, x3)
+    x5 = hconcat(x4, x4)
+    O = hconcat(x5, x4)
+    return O
+
+
+def solve_ea32f347(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = replace(I, FIVE, FOUR)
+    x3 = argmin(x1, size)
+    x4 = argmax(x1, size)
+    x5 = fill(x2, ONE, x4)
+    O = fill(x5, TWO, x3)
+    return O
+
+
+def solve_ea786f4a(I: Grid) -> Grid:
+    x1 = width(I)
+    x2 = shoot(ORIGIN, UNITY)
+    x3 = decrement(x1)
+    x4 = tojvec(x3)
+    x5 = shoot(x4, DOWN_LEFT)
+    x6 = combine(x2, x5)
+    O = fill(I, ZERO, x6)
+    return O
+
+
+def solve_eb281b96(I: Grid) -> Grid:
+    x1 = hmirror(I)
+    x2 = height(I)
+    x3 = decrement(x2)
+    x4 = width(I)
+    x5 = astuple(x3, x4)
+    x6 = crop(x1, DOWN, x5)
+    x7 = vconcat(I, x6)
+    x8 = double(x3)
+    x9 = astuple(x8, x4)
+    x10 = crop(x7, DOWN, x9)
+    O = vconcat(x7, x10)
+    return O
+
+
+def solve_eb5a1d5d(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = size(x1)
+    x3 = compose(invert, size)
+    x4 = order(x1, x3)
+    x5 = apply(color, x4)
+    x6 = double(x2)
+    x7 = decrement(x6)
+    x8 = decrement(x7)
+    x9 = interval(ZERO, x2, ONE)
+    x10 = fork(astuple, identity, identity)
+    x11 = lbind(subtract, x8)
+    x12 = compose(x10, x11)
+    x13 = compose(initset, x12)
+    x14 = fork(insert, x10, x13)
+    x15 = compose(box, x14)
+    x16 = apply(x15, x9)
+    x17 = mpapply(recolor, x5, x16)
+    x18 = astuple(x7, x7)
+    x19 = canvas(ZERO, x18)
+    O = paint(x19, x17)
+    return O
+
+
+def solve_ec883f72(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = compose(size, backdrop)
+    x3 = argmax(x1, x2)
+    x4 = color(x3)
+    x5 = palette(I)
+    x6 = remove(ZERO, x5)
+    x7 = other(x6, x4)
+    x8 = ulcorner(x3)
+    x9 = add(x8, NEG_UNITY)
+    x10 = shoot(x9, NEG_UNITY)
+    x11 = urcorner(x3)
+    x12 = add(x11, UP_RIGHT)
+    x13 = shoot(x12, UP_RIGHT)
+    x14 = llcorner(x3)
+    x15 = add(x14, DOWN_LEFT)
+    x16 = shoot(x15, DOWN_LEFT)
+    x17 = lrcorner(x3)
+    x18 = add(x17, UNITY)
+    x19 = shoot(x18, UNITY)
+    x20 = combine(x10, x13)
+    x21 = combine(x16, x19)
+    x22 = combine(x20, x21)
+    O = underfill(I, x7, x22)
+    return O
+
+
+def solve_ed36ccf7(I: Grid) -> Grid:
+    O = rot270(I)
+    return O
+
+
+def solve_ef135b50(I: Grid) -> Grid:
+    x1 = ofcolor(I, TWO)
+    x2 = prapply(connect, x1, x1)
+    x3 = mfilter(x2, hline)
+    x4 = ofcolor(I, ZERO)
+    x5 = intersection(x3, x4)
+    x6 = fill(I, NINE, x5)
+    x7 = trim(x6)
+    x8 = asobject(x7)
+    x9 = shift(x8, UNITY)
+    O = paint(I, x9)
+    return O
+
+
+def solve_f25fbde4(I: Grid) -> Grid:
+    x1 = objects(I, F, T, T)
+    x2 = first(x1)
+    x3 = subgrid(x2, I)
+    O = upscale(x3, TWO)
+    return O
+
+
+def solve_f25ffba3(I: Grid) -> Grid:
+    x1 = bottomhalf(I)
+    x2 = hmirror(x1)
+    O = vconcat(x2, x1)
+    return O
+
+
+def solve_f2829549(I: Grid) -> Grid:
+    x1 = lefthalf(I)
+    x2 = righthalf(I)
+    x3 = ofcolor(x1, ZERO)
+    x4 = ofcolor(x2, ZERO)
+    x5 = intersection(x3, x4)
+    x6 = shape(x1)
+    x7 = canvas(ZERO, x6)
+    O = fill(x7, THREE, x5)
+    return O
+
+
+def solve_f5b8619d(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = mapply(vfrontier, x2)
+    x4 = underfill(I, EIGHT, x3)
+    x5 = hconcat(x4, x4)
+    O = vconcat(x5, x5)
+    return O
+
+
+def solve_f76d97a5(I: Grid) -> Grid:
+    x1 = palette(I)
+    x2 = first(x1)
+    x3 = last(x1)
+    x4 = switch(I, x2, x3)
+    O = replace(x4, FIVE, ZERO)
+    return O
+
+
+def solve_f8a8fe49(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = colorfilter(x1, TWO)
+    x3 = first(x2)
+    x4 = last(x2)
+    x5 = hmatching(x3, x4)
+    x6 = dmirror(I)
+    x7 = branch(x5, x6, I)
+    x8 = ofcolor(x7, TWO)
+    x9 = uppermost(x8)
+    x10 = lowermost(x8)
+    x11 = add(x9, x10)
+    x12 = halve(x11)
+    x13 = ofcolor(x7, FIVE)
+    x14 = rbind(greater, x12)
+    x15 = compose(x14, first)
+    x16 = sfilter(x13, x15)
+    x17 = difference(x13, x16)
+    x18 = hmirror(x17)
+    x19 = double(x9)
+    x20 = uppermost(x17)
+    x21 = lowermost(x17)
+    x22 = add(x20, x21)
+    x23 = subtract(x19, x22)
+    x24 = toivec(x23)
+    x25 = shift(x18, x24)
+    x26 = hmirror(x16)
+    x27 = double(x10)
+    x28 = uppermost(x16)
+    x29 = lowermost(x16)
+    x30 = add(x28, x29)
+    x31 = subtract(x27, x30)
+    x32 = toivec(x31)
+    x33 = shift(x26, x32)
+    x34 = replace(x7, FIVE, ZERO)
+    x35 = fill(x34, FIVE, x25)
+    x36 = fill(x35, FIVE, x33)
+    x37 = dmirror(x36)
+    O = branch(x5, x37, x36)
+    return O
+
+
+def solve_f8b3ba0a(I: Grid) -> Grid:
+    x1 = compress(I)
+    x2 = palette(x1)
+    x3 = lbind(colorcount, x1)
+    x4 = order(x2, x3)
+    x5 = last(x4)
+    x6 = remove(x5, x4)
+    x7 = rbind(canvas, UNITY)
+    x8 = apply(x7, x6)
+    x9 = merge(x8)
+    O = hmirror(x9)
+    return O
+
+
+def solve_f8ff0b80(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = order(x1, size)
+    x3 = apply(color, x2)
+    x4 = rbind(canvas, UNITY)
+    x5 = apply(x4, x3)
+    x6 = merge(x5)
+    O = hmirror(x6)
+    return O
+
+
+def solve_f9012d9b(I: Grid) -> Grid:
+    x1 = asobject(I)
+    x2 = matcher(first, ZERO)
+    x3 = compose(flip, x2)
+    x4 = sfilter(x1, x3)
+    x5 = vperiod(x4)
+    x6 = hperiod(x4)
+    x7 = invert(FIVE)
+    x8 = interval(x7, SIX, ONE)
+    x9 = rbind(multiply, x5)
+    x10 = apply(x9, x8)
+    x11 = rbind(multiply, x6)
+    x12 = apply(x11, x8)
+    x13 = product(x10, x12)
+    x14 = lbind(shift, x4)
+    x15 = mapply(x14, x13)
+    x16 = paint(I, x15)
+    x17 = ofcolor(I, ZERO)
+    O = subgrid(x17, x16)
+    return O
+
+
+def solve_fafffa47(I: Grid) -> Grid:
+    x1 = tophalf(I)
+    x2 = bottomhalf(I)
+    x3 = shape(x1)
+    x4 = ofcolor(x1, ZERO)
+    x5 = ofcolor(x2, ZERO)
+    x6 = intersection(x4, x5)
+    x7 = canvas(ZERO, x3)
+    O = fill(x7, TWO, x6)
+    return O
+
+
+def solve_fcb5c309(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = objects(I, T, F, T)
+    x3 = colorfilter(x2, x1)
+    x4 = difference(x2, x3)
+    x5 = rbind(subgrid, I)
+    x6 = apply(x5, x4)
+    x7 = rbind(colorcount, x1)
+    x8 = argmax(x6, x7)
+    x9 = palette(I)
+    x10 = remove(ZERO, x9)
+    x11 = other(x10, x1)
+    O = replace(x8, x11, x1)
+    return O
+
+
+def solve_fcc82909(I: Grid) -> Grid:
+    x1 = objects(I, F, T, T)
+    x2 = rbind(add, DOWN)
+    x3 = compose(x2, llcorner)
+    x4 = compose(toivec, numcolors)
+    x5 = fork(add, lrcorner, x4)
+    x6 = compose(initset, x5)
+    x7 = fork(insert, x3, x6)
+    x8 = compose(backdrop, x7)
+    x9 = mapply(x8, x1)
+    O = fill(I, THREE, x9)
+    return O
+
+
+def solve_feca6190(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = size(x1)
+    x3 = multiply(x2, FIVE)
+    x4 = astuple(x3, x3)
+    x5 = canvas(ZERO, x4)
+    x6 = rbind(shoot, UNITY)
+    x7 = compose(x6, center)
+    x8 = fork(recolor, color, x7)
+    x9 = mapply(x8, x1)
+    x10 = paint(x5, x9)
+    O = hmirror(x10)
+    return O
+
+
+def solve_ff28f65a(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = size(x1)
+    x3 = double(x2)
+    x4 = interval(ZERO, x3, TWO)
+    x5 = apply(tojvec, x4)
+    x6 = astuple(ONE, NINE)
+    x7 = canvas(ZERO, x6)
+    x8 = fill(x7, ONE, x5)
+    x9 = hsplit(x8, THREE)
+    O = merge(x9)
+    return O
+
+
+def solve_ff805c23(I: Grid) -> Grid:
+    x1 = hmirror(I)
+    x2 = vmirror(I)
+    x3 = ofcolor(I, ONE)
+    x4 = subgrid(x3, x1)
+    x5 = subgrid(x3, x2)
+    x6 = palette(x4)
+    x7 = contained(ONE, x6)
+    O = branch(x7, x5, x4)
+    return O

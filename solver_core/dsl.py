@@ -82,8 +82,30 @@ def _canonical_key(x: Any) -> Tuple:
             return (1, x)
         return (3, tuple(map(_canonical_key, x)))
     if t is frozenset or t is set:
+        if x and _homogeneous(x):  # same key as below, without a key call per element
+            first = next(iter(x))
+            kind = 0 if type(first) is int else 1 if type(first[1]) is int else 2
+            return (4, tuple([(kind, e) for e in sorted(x)]))
         return (4, tuple(sorted(map(_canonical_key, x))))
     return (5, t.__name__, getattr(x, "__qualname__", ""), repr(x))
+
+
+def _homogeneous(container: Container) -> bool:
+    """Whether every element is an int, every one a location ``(i, j)``, or every one a cell.
+
+    For such sets the native order of Python values equals the ``_canonical_key`` order, so
+    sorting can skip building keys (the hot path: objects, patches, palettes).
+    """
+    first = next(iter(container))
+    if type(first) is int:
+        return all(type(e) is int for e in container)
+    if type(first) is not tuple or len(first) != 2:
+        return False
+    if type(first[0]) is int and type(first[1]) is int:
+        return all(type(e) is tuple and len(e) == 2 and type(e[0]) is int and type(e[1]) is int
+                   for e in container)
+    return all(type(e) is tuple and len(e) == 2 and type(e[0]) is int and type(e[1]) is tuple
+               and len(e[1]) == 2 and type(e[1][0]) is int and type(e[1][1]) is int for e in container)
 
 
 def _ordered(container: Container) -> Tuple:
@@ -93,6 +115,8 @@ def _ordered(container: Container) -> Tuple:
     if isinstance(container, (frozenset, set)):
         if len(container) <= 1:
             return tuple(container)
+        if _homogeneous(container):
+            return tuple(sorted(container))
         return tuple(sorted(container, key=_canonical_key))
     return tuple(container)
 
@@ -101,6 +125,8 @@ def _smallest(candidates: Container) -> Any:
     """The smallest element by ``_canonical_key`` (the only one when there is one)."""
     if len(candidates) == 1:
         return next(iter(candidates))
+    if _homogeneous(candidates):
+        return min(candidates)
     return min(candidates, key=_canonical_key)
 
 
@@ -134,7 +160,7 @@ def _paint_map(obj: Object) -> dict:
     """Location -> colour of an object; two colours at one location resolve to the larger."""
     cells = {loc: v for v, loc in obj}
     if len(cells) != len(obj):
-        cells = {loc: v for v, loc in sorted(obj, key=_canonical_key)}
+        cells = {loc: v for v, loc in _ordered(obj)}
     return cells
 
 

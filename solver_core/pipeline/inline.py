@@ -45,16 +45,9 @@ class _Substitute(ast.NodeTransformer):
         self.definitions = definitions
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
-        found = self.definitions.get(node.id)
-        return _clone(found) if found is not None else node
-
-
-def _clone(node: ast.expr) -> ast.expr:
-    if isinstance(node, ast.Call):
-        return ast.Call(func=_clone(node.func), args=[_clone(a) for a in node.args], keywords=[])
-    if isinstance(node, ast.Name):
-        return ast.Name(id=node.id, ctx=ast.Load())
-    raise TypeError(f"unexpected node {type(node).__name__} in a DSL program")
+        # the definition node itself, shared: the AST becomes a DAG, which `ast.unparse` reads as
+        # the tree it stands for (no copies: the tree size was checked against MAX_CALLS first)
+        return self.definitions.get(node.id, node)
 
 
 def canonical_source(program: Program, params: tuple[str, ...] = ("S", "I")) -> str:
@@ -72,7 +65,7 @@ def canonical_source(program: Program, params: tuple[str, ...] = ("S", "I")) -> 
     returned = func.body[-1]
     assert isinstance(returned, ast.Return) and isinstance(returned.value, ast.Name)
     func.body = [ast.Return(value=definitions[returned.value.id])]
-    return ast.unparse(ast.fix_missing_locations(module)) + "\n"
+    return ast.unparse(module) + "\n"
 
 
 def expand(canonical: str, *, where: str = "canonical source") -> str:

@@ -17,11 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import eq
 
 from harness import current_span, span
 from solver_core.differs import differ_programs, differ_score
 from solver_core.generator import Batch
-from solver_core.pipeline.evaluate import Failure, Outcome, dag_outcome, program_outcome, run_dag, run_program
+from solver_core.pipeline.evaluate import (
+    Failure,
+    Outcome,
+    Specialised,
+    dag_outcome,
+    program_outcome,
+    run_dag,
+    run_program,
+)
 from solver_core.program import dependencies, renumber
 from solver_core.tasks import Pair, Task
 from solver_core.types import Grid
@@ -56,7 +65,7 @@ def cell_permille(expected: Grid, got: Outcome) -> int:
     """Share of matching cells in permille; 0 if `got` failed or has another shape."""
     if type(got) is Failure or len(got) != len(expected) or len(got[0]) != len(expected[0]):  # type: ignore[arg-type]
         return 0
-    same = sum(a == b for er, gr in zip(expected, got, strict=True) for a, b in zip(er, gr, strict=True))  # type: ignore[arg-type]
+    same = sum(len(er) if er == gr else sum(map(eq, er, gr)) for er, gr in zip(expected, got, strict=True))  # type: ignore[arg-type]
     return same * 1000 // (len(expected) * len(expected[0]))
 
 
@@ -85,20 +94,27 @@ def _differ_scores(job: SampleJob, outcomes: Mapping[int, Outcome]) -> dict[str,
     result: dict[str, dict[int, int]] = {}
     for name, program in differ_programs().items():
         scores: dict[int, int] = {}
-        memo: dict[Grid, int] = {}
-        # the naive way walks the batch's candidate list, duplicates included
-        targets: Sequence[int] = list(outcomes) if job.memo_differs else [c.t_n for c in job.batch.candidates]
-        for t_n in targets:
-            got = outcomes[t_n]
-            if type(got) is Failure:
-                scores[t_n] = 0
-            elif job.memo_differs and got in memo:
+        if job.memo_differs:
+            # shared: steps reading only the expected grid run once; each distinct grid is scored once
+            differ = Specialised(program, {"I": expected}, ("C",))
+            memo: dict[Grid, int] = {}
+            for t_n, got in outcomes.items():
+                if type(got) is Failure:
+                    scores[t_n] = 0
+                    continue
+                if got not in memo:
+                    value = differ({"C": got})
+                    memo[got] = 0 if type(value) is Failure else differ_score(value)  # type: ignore[index]
                 scores[t_n] = memo[got]  # type: ignore[index]
-            else:
+        else:
+            # the naive way: the whole differ for every candidate of the batch, duplicates included
+            for cand in job.batch.candidates:
+                got = outcomes[cand.t_n]
+                if type(got) is Failure:
+                    scores[cand.t_n] = 0
+                    continue
                 value = run_program(program, {"I": expected, "C": got})
-                scores[t_n] = 0 if type(value) is Failure else differ_score(value)
-                if job.memo_differs:
-                    memo[got] = scores[t_n]  # type: ignore[index]
+                scores[cand.t_n] = 0 if type(value) is Failure else differ_score(value)
         result[name] = scores
     return result
 

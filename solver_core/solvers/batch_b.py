@@ -1,0 +1,1795 @@
+"""Solvers for ARC-AGI-1 training tasks 4–8 (batch B)."""
+
+from __future__ import annotations
+
+from solver_core.constants import *
+from solver_core.dsl import *
+from solver_core.types import Grid
+
+
+def solve_40853293(I: Grid) -> Grid:
+    x1 = partition(I)
+    x2 = fork(recolor, color, backdrop)
+    x3 = apply(x2, x1)
+    x4 = mfilter(x3, hline)
+    x5 = mfilter(x3, vline)
+    x6 = paint(I, x4)
+    O = paint(x6, x5)
+    return O
+
+
+def solve_4093f84a(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = replace(I, x1, FIVE)
+    x3 = rbind(order, identity)
+    x4 = rbind(order, invert)
+    x5 = lefthalf(x2)
+    x6 = righthalf(x2)
+    x7 = apply(x3, x5)
+    x8 = apply(x4, x6)
+    x9 = hconcat(x7, x8)
+    x10 = dmirror(x2)
+    x11 = lefthalf(x10)
+    x12 = righthalf(x10)
+    x13 = apply(x3, x11)
+    x14 = apply(x4, x12)
+    x15 = hconcat(x13, x14)
+    x16 = dmirror(x15)
+    x17 = ofcolor(I, FIVE)
+    x18 = portrait(x17)
+    O = branch(x18, x9, x16)
+    return O
+
+
+def solve_41e4d17e(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = fork(combine, vfrontier, hfrontier)
+    x3 = compose(x2, center)
+    x4 = mapply(x3, x1)
+    O = underfill(I, SIX, x4)
+    return O
+
+
+def solve_4258a5f9(I: Grid) -> Grid:
+    x1 = ofcolor(I, FIVE)
+    x2 = mapply(neighbors, x1)
+    O = fill(I, ONE, x2)
+    return O
+
+
+def solve_42a50994(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = sizefilter(x1, ONE)
+    x3 = merge(x2)
+    O = cover(I, x3)
+    return O
+
+
+def solve_4347f46a(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = fork(difference, toindices, box)
+    x3 = mapply(x2, x1)
+    O = fill(I, ZERO, x3)
+    return O
+
+
+def solve_444801d8(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = colorfilter(x1, ONE)
+    x3 = rbind(toobject, I)
+    x4 = chain(leastcolor, x3, delta)
+    x5 = rbind(shift, UP)
+    x6 = compose(x5, backdrop)
+    x7 = fork(recolor, x4, x6)
+    x8 = mapply(x7, x2)
+    O = underpaint(I, x8)
+    return O
+
+
+def solve_445eab21(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = fork(multiply, height, width)
+    x3 = argmax(x1, x2)
+    x4 = color(x3)
+    O = canvas(x4, TWO_BY_TWO)
+    return O
+
+
+def solve_44d8ac46(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = apply(delta, x1)
+    x3 = mfilter(x2, square)
+    O = fill(I, TWO, x3)
+    return O
+
+
+def solve_44f52bb0(I: Grid) -> Grid:
+    x1 = vmirror(I)
+    x2 = equality(x1, I)
+    x3 = branch(x2, ONE, SEVEN)
+    O = canvas(x3, UNITY)
+    return O
+
+
+def solve_4522001f(I: Grid) -> Grid:
+    x1 = objects(I, F, F, T)
+    x2 = first(x1)
+    x3 = toindices(x2)
+    x4 = contained(ZERO_BY_TWO, x3)
+    x5 = contained(TWO_BY_TWO, x3)
+    x6 = contained(TWO_BY_ZERO, x3)
+    x7 = astuple(NINE, NINE)
+    x8 = canvas(ZERO, x7)
+    x9 = astuple(FOUR, FOUR)
+    x10 = canvas(THREE, x9)
+    x11 = asobject(x10)
+    x12 = shift(x11, x9)
+    x13 = combine(x11, x12)
+    x14 = paint(x8, x13)
+    x15 = rot90(x14)
+    x16 = rot180(x14)
+    x17 = rot270(x14)
+    x18 = branch(x4, x15, x14)
+    x19 = branch(x5, x16, x18)
+    O = branch(x6, x17, x19)
+    return O
+
+
+def solve_469497ad(I: Grid) -> Grid:
+    x1 = numcolors(I)
+    x2 = decrement(x1)
+    x3 = upscale(I, x2)
+    x4 = objects(x3, T, F, T)
+    x5 = sfilter(x4, square)
+    x6 = argmax(x5, size)
+    x7 = ulcorner(x6)
+    x8 = urcorner(x6)
+    x9 = shoot(x7, NEG_UNITY)
+    x10 = shoot(x7, UNITY)
+    x11 = shoot(x8, UP_RIGHT)
+    x12 = shoot(x8, DOWN_LEFT)
+    x13 = combine(x9, x10)
+    x14 = combine(x11, x12)
+    x15 = combine(x13, x14)
+    O = underfill(x3, TWO, x15)
+    return O
+
+
+def solve_46442a0e(I: Grid) -> Grid:
+    x1 = rot90(I)
+    x2 = rot180(I)
+    x3 = rot270(I)
+    x4 = hconcat(I, x1)
+    x5 = hconcat(x3, x2)
+    O = vconcat(x4, x5)
+    return O
+
+
+def solve_46f33fce(I: Grid) -> Grid:
+    x1 = rot180(I)
+    x2 = downscale(x1, TWO)
+    x3 = rot180(x2)
+    O = upscale(x3, FOUR)
+    return O
+
+
+def solve_47c1f68c(I: Grid) -> Grid:
+    x1 = asindices(I)
+    x2 = center(x1)
+    x3 = index(I, x2)
+    x4 = tophalf(I)
+    x5 = lefthalf(x4)
+    x6 = leastcolor(x5)
+    x7 = replace(x5, x6, x3)
+    x8 = vmirror(x7)
+    x9 = hconcat(x7, x8)
+    x10 = hmirror(x9)
+    O = vconcat(x9, x10)
+    return O
+
+
+def solve_48d8fb45(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = matcher(size, ONE)
+    x3 = extract(x1, x2)
+    x4 = lbind(adjacent, x3)
+    x5 = extract(x1, x4)
+    O = subgrid(x5, I)
+    return O
+
+
+def solve_4938f0c2(I: Grid) -> Grid:
+    x1 = ofcolor(I, TWO)
+    x2 = ofcolor(I, THREE)
+    x3 = ulcorner(x1)
+    x4 = lrcorner(x1)
+    x5 = add(x3, x4)
+    x6 = ulcorner(x2)
+    x7 = lrcorner(x2)
+    x8 = add(x6, x7)
+    x9 = subtract(x8, x5)
+    x10 = vmirror(x1)
+    x11 = hmirror(x1)
+    x12 = hmirror(x10)
+    x13 = last(x9)
+    x14 = tojvec(x13)
+    x15 = first(x9)
+    x16 = toivec(x15)
+    x17 = shift(x10, x14)
+    x18 = shift(x11, x16)
+    x19 = shift(x12, x9)
+    x20 = combine(x17, x18)
+    x21 = combine(x20, x19)
+    O = fill(I, TWO, x21)
+    return O
+
+
+def solve_496994bd(I: Grid) -> Grid:
+    x1 = hmirror(I)
+    x2 = asobject(x1)
+    O = underpaint(I, x2)
+    return O
+
+
+def solve_49d1d64f(I: Grid) -> Grid:
+    x1 = asobject(I)
+    x2 = shape(I)
+    x3 = add(x2, TWO)
+    x4 = canvas(ZERO, x3)
+    x5 = shift(x1, RIGHT)
+    x6 = paint(x4, x5)
+    x7 = shift(x1, DOWN)
+    x8 = paint(x6, x7)
+    x9 = add(DOWN, UNITY)
+    x10 = shift(x1, x9)
+    x11 = paint(x8, x10)
+    x12 = add(RIGHT, UNITY)
+    x13 = shift(x1, x12)
+    x14 = paint(x11, x13)
+    x15 = shift(x1, UNITY)
+    O = paint(x14, x15)
+    return O
+
+
+def solve_4be741c5(I: Grid) -> Grid:
+    x1 = first(I)
+    x2 = dedupe(x1)
+    x3 = repeat(x2, ONE)
+    x4 = dmirror(I)
+    x5 = first(x4)
+    x6 = dedupe(x5)
+    x7 = repeat(x6, ONE)
+    x8 = dmirror(x7)
+    x9 = portrait(I)
+    O = branch(x9, x8, x3)
+    return O
+
+
+def solve_4c4377d9(I: Grid) -> Grid:
+    x1 = hmirror(I)
+    O = vconcat(x1, I)
+    return O
+
+
+def solve_4c5c2cf0(I: Grid) -> Grid:
+    x1 = fgpartition(I)
+    x2 = fork(equality, identity, vmirror)
+    x3 = extract(x1, x2)
+    x4 = other(x1, x3)
+    x5 = toindices(x4)
+    x6 = ulcorner(x5)
+    x7 = lrcorner(x5)
+    x8 = add(x6, x7)
+    x9 = ulcorner(x3)
+    x10 = lrcorner(x3)
+    x11 = add(x9, x10)
+    x12 = subtract(x11, x8)
+    x13 = vmirror(x5)
+    x14 = hmirror(x5)
+    x15 = hmirror(x13)
+    x16 = last(x12)
+    x17 = tojvec(x16)
+    x18 = first(x12)
+    x19 = toivec(x18)
+    x20 = shift(x13, x17)
+    x21 = shift(x14, x19)
+    x22 = shift(x15, x12)
+    x23 = combine(x20, x21)
+    x24 = combine(x23, x22)
+    x25 = color(x4)
+    O = fill(I, x25, x24)
+    return O
+
+
+def solve_50cb2852(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = compose(backdrop, inbox)
+    x3 = mapply(x2, x1)
+    O = fill(I, EIGHT, x3)
+    return O
+
+
+def solve_5117e062(I: Grid) -> Grid:
+    x1 = objects(I, F, T, T)
+    x2 = matcher(numcolors, TWO)
+    x3 = extract(x1, x2)
+    x4 = subgrid(x3, I)
+    x5 = mostcolor(x3)
+    O = replace(x4, EIGHT, x5)
+    return O
+
+
+def solve_5168d44c(I: Grid) -> Grid:
+    x1 = ofcolor(I, THREE)
+    x2 = height(x1)
+    x3 = equality(x2, ONE)
+    x4 = branch(x3, ZERO_BY_TWO, TWO_BY_ZERO)
+    x5 = ofcolor(I, TWO)
+    x6 = recolor(TWO, x5)
+    O = move(I, x6, x4)
+    return O
+
+
+def solve_539a4f51(I: Grid) -> Grid:
+    x1 = shape(I)
+    x2 = index(I, ORIGIN)
+    x3 = colorcount(I, ZERO)
+    x4 = decrement(x1)
+    x5 = positive(x3)
+    x6 = branch(x5, x4, x1)
+    x7 = crop(I, ORIGIN, x6)
+    x8 = width(x7)
+    x9 = astuple(ONE, x8)
+    x10 = crop(x7, ORIGIN, x9)
+    x11 = vupscale(x10, x8)
+    x12 = dmirror(x11)
+    x13 = hconcat(x7, x11)
+    x14 = hconcat(x12, x7)
+    x15 = vconcat(x13, x14)
+    x16 = asobject(x15)
+    x17 = multiply(UNITY, TEN)
+    x18 = canvas(x2, x17)
+    O = paint(x18, x16)
+    return O
+
+
+def solve_53b68214(I: Grid) -> Grid:
+    x1 = width(I)
+    x2 = objects(I, T, T, T)
+    x3 = first(x2)
+    x4 = vperiod(x3)
+    x5 = toivec(x4)
+    x6 = interval(ZERO, NINE, ONE)
+    x7 = lbind(multiply, x5)
+    x8 = apply(x7, x6)
+    x9 = lbind(shift, x3)
+    x10 = mapply(x9, x8)
+    x11 = astuple(x1, x1)
+    x12 = portrait(x3)
+    x13 = shape(x3)
+    x14 = add(DOWN, x13)
+    x15 = decrement(x14)
+    x16 = shift(x3, x15)
+    x17 = combine(x3, x16)
+    x18 = branch(x12, x10, x17)
+    x19 = canvas(ZERO, x11)
+    O = paint(x19, x18)
+    return O
+
+
+def solve_543a7ed5(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = colorfilter(x1, SIX)
+    x3 = mapply(outbox, x2)
+    x4 = fill(I, THREE, x3)
+    x5 = mapply(delta, x2)
+    O = fill(x4, FOUR, x5)
+    return O
+
+
+def solve_54d82841(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = compose(last, center)
+    x3 = apply(x2, x1)
+    x4 = height(I)
+    x5 = decrement(x4)
+    x6 = lbind(astuple, x5)
+    x7 = apply(x6, x3)
+    O = fill(I, FOUR, x7)
+    return O
+
+
+def solve_54d9e175(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = sizefilter(x1, ONE)
+    x3 = compose(neighbors, center)
+    x4 = fork(recolor, color, x3)
+    x5 = mapply(x4, x2)
+    x6 = paint(I, x5)
+    x7 = replace(x6, ONE, SIX)
+    x8 = replace(x7, TWO, SEVEN)
+    x9 = replace(x8, THREE, EIGHT)
+    O = replace(x9, FOUR, NINE)
+    return O
+
+
+def solve_5521c0d9(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = merge(x1)
+    x3 = cover(I, x2)
+    x4 = chain(toivec, invert, height)
+    x5 = fork(shift, identity, x4)
+    x6 = mapply(x5, x1)
+    O = paint(x3, x6)
+    return O
+
+
+def solve_5582e5ca(I: Grid) -> Grid:
+    x1 = mostcolor(I)
+    O = canvas(x1, THREE_BY_THREE)
+    return O
+
+
+def solve_5614dbcf(I: Grid) -> Grid:
+    x1 = replace(I, FIVE, ZERO)
+    O = downscale(x1, THREE)
+    return O
+
+
+def solve_56dc2b01(I: Grid) -> Grid:
+    x1 = ofcolor(I, TWO)
+    x2 = ofcolor(I, THREE)
+    x3 = gravitate(x2, x1)
+    x4 = shift(x2, x3)
+    x5 = sign(x3)
+    x6 = shape(x2)
+    x7 = increment(x6)
+    x8 = multiply(x5, x7)
+    x9 = invert(x8)
+    x10 = shift(x1, x9)
+    x11 = fill(I, ZERO, x2)
+    x12 = fill(x11, THREE, x4)
+    O = fill(x12, EIGHT, x10)
+    return O
+
+
+def solve_56ff96f3(I: Grid) -> Grid:
+    x1 = fgpartition(I)
+    x2 = fork(recolor, color, backdrop)
+    x3 = mapply(x2, x1)
+    O = paint(I, x3)
+    return O
+
+
+def solve_5ad4f10b(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = argmax(x1, size)
+    x3 = color(x2)
+    x4 = subgrid(x2, I)
+    x5 = palette(I)
+    x6 = remove(ZERO, x5)
+    x7 = other(x6, x3)
+    x8 = replace(x4, x7, ZERO)
+    x9 = replace(x8, x3, x7)
+    x10 = width(x4)
+    x11 = divide(x10, THREE)
+    O = downscale(x9, x11)
+    return O
+
+
+def solve_5bd6f4ac(I: Grid) -> Grid:
+    x1 = tojvec(SIX)
+    O = crop(I, x1, THREE_BY_THREE)
+    return O
+
+
+def solve_5c0a986e(I: Grid) -> Grid:
+    x1 = ofcolor(I, ONE)
+    x2 = ofcolor(I, TWO)
+    x3 = ulcorner(x1)
+    x4 = lrcorner(x2)
+    x5 = shoot(x3, NEG_UNITY)
+    x6 = shoot(x4, UNITY)
+    x7 = fill(I, ONE, x5)
+    O = fill(x7, TWO, x6)
+    return O
+
+
+def solve_60b61512(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = mapply(delta, x1)
+    O = fill(I, SEVEN, x2)
+    return O
+
+
+def solve_6150a2bd(I: Grid) -> Grid:
+    O = rot180(I)
+    return O
+
+
+def solve_623ea044(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = first(x1)
+    x3 = center(x2)
+    x4 = shoot(x3, UNITY)
+    x5 = shoot(x3, NEG_UNITY)
+    x6 = shoot(x3, UP_RIGHT)
+    x7 = shoot(x3, DOWN_LEFT)
+    x8 = combine(x4, x5)
+    x9 = combine(x6, x7)
+    x10 = combine(x8, x9)
+    x11 = color(x2)
+    O = fill(I, x11, x10)
+    return O
+
+
+def solve_62c24649(I: Grid) -> Grid:
+    x1 = vmirror(I)
+    x2 = hconcat(I, x1)
+    x3 = hmirror(x2)
+    O = vconcat(x2, x3)
+    return O
+
+
+def solve_63613498(I: Grid) -> Grid:
+    x1 = crop(I, ORIGIN, THREE_BY_THREE)
+    x2 = partition(x1)
+    x3 = colorfilter(x2, ZERO)
+    x4 = difference(x2, x3)
+    x5 = first(x4)
+    x6 = toindices(x5)
+    x7 = normalize(x6)
+    x8 = objects(I, T, F, T)
+    x9 = color(x5)
+    x10 = colorfilter(x8, x9)
+    x11 = difference(x8, x10)
+    x12 = compose(toindices, normalize)
+    x13 = matcher(x12, x7)
+    x14 = mfilter(x11, x13)
+    O = fill(I, FIVE, x14)
+    return O
+
+
+def solve_6430c8c4(I: Grid) -> Grid:
+    x1 = tophalf(I)
+    x2 = bottomhalf(I)
+    x3 = ofcolor(x1, ZERO)
+    x4 = ofcolor(x2, ZERO)
+    x5 = intersection(x3, x4)
+    x6 = astuple(FOUR, FOUR)
+    x7 = canvas(ZERO, x6)
+    O = fill(x7, THREE, x5)
+    return O
+
+
+def solve_6455b5f5(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, ZERO)
+    x3 = argmax(x2, size)
+    x4 = valmin(x2, size)
+    x5 = sizefilter(x2, x4)
+    x6 = recolor(ONE, x3)
+    x7 = merge(x5)
+    x8 = paint(I, x6)
+    O = fill(x8, EIGHT, x7)
+    return O
+
+
+def solve_662c240a(I: Grid) -> Grid:
+    x1 = vsplit(I, THREE)
+    x2 = fork(equality, dmirror, identity)
+    x3 = compose(flip, x2)
+    O = extract(x1, x3)
+    return O
+
+
+def solve_67385a82(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, THREE)
+    x3 = sizefilter(x2, ONE)
+    x4 = difference(x2, x3)
+    x5 = merge(x4)
+    O = fill(I, EIGHT, x5)
+    return O
+
+
+def solve_673ef223(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = colorfilter(x1, TWO)
+    x3 = argmin(x2, uppermost)
+    x4 = argmax(x2, uppermost)
+    x5 = uppermost(x3)
+    x6 = uppermost(x4)
+    x7 = subtract(x6, x5)
+    x8 = toivec(x7)
+    x9 = leftmost(x3)
+    x10 = equality(x9, ZERO)
+    x11 = branch(x10, LEFT, RIGHT)
+    x12 = ofcolor(I, EIGHT)
+    x13 = rbind(shoot, x11)
+    x14 = mapply(x13, x12)
+    x15 = replace(I, EIGHT, FOUR)
+    x16 = underfill(x15, EIGHT, x14)
+    x17 = shift(x12, x8)
+    x18 = mapply(hfrontier, x17)
+    O = underfill(x16, EIGHT, x18)
+    return O
+
+
+def solve_6773b310(I: Grid) -> Grid:
+    x1 = vsplit(I, THREE)
+    x2 = rbind(hsplit, THREE)
+    x3 = apply(x2, x1)
+    x4 = rbind(colorcount, SIX)
+    x5 = lbind(apply, x4)
+    x6 = apply(x5, x3)
+    x7 = replace(x6, ONE, ZERO)
+    x8 = replace(x7, THREE, ZERO)
+    O = replace(x8, TWO, ONE)
+    return O
+
+
+def solve_67a3c6ac(I: Grid) -> Grid:
+    O = vmirror(I)
+    return O
+
+
+def solve_67a423a3(I: Grid) -> Grid:
+    x1 = fgpartition(I)
+    x2 = first(x1)
+    x3 = last(x1)
+    x4 = backdrop(x2)
+    x5 = backdrop(x3)
+    x6 = intersection(x4, x5)
+    x7 = first(x6)
+    x8 = neighbors(x7)
+    O = fill(I, FOUR, x8)
+    return O
+
+
+def solve_67e8384a(I: Grid) -> Grid:
+    x1 = vmirror(I)
+    x2 = hconcat(I, x1)
+    x3 = hmirror(x2)
+    O = vconcat(x2, x3)
+    return O
+
+
+def solve_681b3aeb(I: Grid) -> Grid:
+    x1 = fgpartition(I)
+    x2 = first(x1)
+    x3 = last(x1)
+    x4 = color(x2)
+    x5 = color(x3)
+    x6 = canvas(x4, THREE_BY_THREE)
+    x7 = normalize(x3)
+    x8 = paint(x6, x7)
+    x9 = canvas(x5, THREE_BY_THREE)
+    x10 = normalize(x2)
+    x11 = paint(x9, x10)
+    x12 = ofcolor(x8, x4)
+    x13 = normalize(x12)
+    x14 = toindices(x2)
+    x15 = normalize(x14)
+    x16 = equality(x13, x15)
+    O = branch(x16, x8, x11)
+    return O
+
+
+def solve_68b16354(I: Grid) -> Grid:
+    O = hmirror(I)
+    return O
+
+
+def solve_694f12f3(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, FOUR)
+    x3 = argmin(x2, size)
+    x4 = argmax(x2, size)
+    x5 = inbox(x3)
+    x6 = backdrop(x5)
+    x7 = inbox(x4)
+    x8 = backdrop(x7)
+    x9 = fill(I, ONE, x6)
+    O = fill(x9, TWO, x8)
+    return O
+
+
+def solve_6b9890af(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = ofcolor(I, TWO)
+    x3 = argmin(x1, size)
+    x4 = subgrid(x2, I)
+    x5 = width(x4)
+    x6 = divide(x5, THREE)
+    x7 = upscale(x3, x6)
+    x8 = normalize(x7)
+    x9 = shift(x8, UNITY)
+    O = paint(x4, x9)
+    return O
+
+
+def solve_6c434453(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = sizefilter(x1, EIGHT)
+    x3 = dneighbors(UNITY)
+    x4 = insert(UNITY, x3)
+    x5 = merge(x2)
+    x6 = cover(I, x5)
+    x7 = apply(ulcorner, x2)
+    x8 = lbind(shift, x4)
+    x9 = mapply(x8, x7)
+    O = fill(x6, TWO, x9)
+    return O
+
+
+def solve_6cdd2623(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = matcher(last, ZERO)
+    x4 = sfilter(x2, x3)
+    x5 = mapply(hfrontier, x4)
+    x6 = matcher(first, ZERO)
+    x7 = sfilter(x2, x6)
+    x8 = mapply(vfrontier, x7)
+    x9 = combine(x5, x8)
+    x10 = shape(I)
+    x11 = canvas(ZERO, x10)
+    O = fill(x11, x1, x9)
+    return O
+
+
+def solve_6cf79266(I: Grid) -> Grid:
+    x1 = ofcolor(I, ZERO)
+    x2 = canvas(ZERO, THREE_BY_THREE)
+    x3 = asindices(x2)
+    x4 = lbind(shift, x3)
+    x5 = rbind(difference, x1)
+    x6 = chain(size, x5, x4)
+    x7 = matcher(x6, ZERO)
+    x8 = lbind(add, LEFT)
+    x9 = compose(x7, x8)
+    x10 = lbind(add, UP)
+    x11 = compose(x7, x10)
+    x12 = lbind(add, NEG_UNITY)
+    x13 = compose(x7, x12)
+    x14 = fork(either, x9, x11)
+    x15 = fork(either, x14, x13)
+    x16 = compose(flip, x15)
+    x17 = fork(both, x7, x16)
+    x18 = sfilter(x1, x17)
+    x19 = mapply(x4, x18)
+    O = fill(I, ONE, x19)
+    return O
+
+
+def solve_6d0160f0(I: Grid) -> Grid:
+    x1 = ofcolor(I, FOUR)
+    x2 = first(x1)
+    x3 = divide(x2, FOUR)
+    x4 = multiply(x3, FOUR)
+    x5 = crop(I, x4, THREE_BY_THREE)
+    x6 = subtract(x2, x4)
+    x7 = multiply(x6, FOUR)
+    x8 = asobject(x5)
+    x9 = shift(x8, x7)
+    x10 = ofcolor(I, FIVE)
+    x11 = shape(I)
+    x12 = canvas(ZERO, x11)
+    x13 = fill(x12, FIVE, x10)
+    O = paint(x13, x9)
+    return O
+
+
+def solve_6d0aefbc(I: Grid) -> Grid:
+    x1 = vmirror(I)
+    O = hconcat(I, x1)
+    return O
+
+
+def solve_6d58a25d(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = argmax(x1, size)
+    x3 = remove(x2, x1)
+    x4 = uppermost(x2)
+    x5 = rbind(greater, x4)
+    x6 = compose(x5, uppermost)
+    x7 = rbind(vmatching, x2)
+    x8 = fork(both, x6, x7)
+    x9 = sfilter(x3, x8)
+    x10 = compose(vfrontier, center)
+    x11 = mapply(x10, x9)
+    x12 = toindices(x2)
+    x13 = intersection(x12, x11)
+    x14 = rbind(shoot, DOWN)
+    x15 = mapply(x14, x13)
+    x16 = first(x3)
+    x17 = color(x16)
+    O = underfill(I, x17, x15)
+    return O
+
+
+def solve_6d75e8bb(I: Grid) -> Grid:
+    x1 = ofcolor(I, EIGHT)
+    x2 = delta(x1)
+    O = fill(I, TWO, x2)
+    return O
+
+
+def solve_6e02f1e3(I: Grid) -> Grid:
+    x1 = numcolors(I)
+    x2 = canvas(ZERO, THREE_BY_THREE)
+    x3 = equality(x1, THREE)
+    x4 = equality(x1, TWO)
+    x5 = branch(x3, TWO_BY_ZERO, ORIGIN)
+    x6 = branch(x4, TWO_BY_TWO, ZERO_BY_TWO)
+    x7 = connect(x5, x6)
+    O = fill(x2, FIVE, x7)
+    return O
+
+
+def solve_6e82a1ae(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = sizefilter(x1, FOUR)
+    x3 = sizefilter(x1, THREE)
+    x4 = sizefilter(x1, TWO)
+    x5 = merge(x2)
+    x6 = merge(x3)
+    x7 = merge(x4)
+    x8 = fill(I, ONE, x5)
+    x9 = fill(x8, TWO, x6)
+    O = fill(x9, THREE, x7)
+    return O
+
+
+def solve_6ecd11f4(I: Grid) -> Grid:
+    x1 = objects(I, F, T, T)
+    x2 = argmax(x1, size)
+    x3 = argmin(x1, size)
+    x4 = subgrid(x2, I)
+    x5 = subgrid(x3, I)
+    x6 = width(x4)
+    x7 = width(x5)
+    x8 = divide(x6, x7)
+    x9 = downscale(x4, x8)
+    x10 = ofcolor(x9, ZERO)
+    O = fill(x5, ZERO, x10)
+    return O
+
+
+def solve_6f8cd79b(I: Grid) -> Grid:
+    x1 = asindices(I)
+    x2 = box(x1)
+    O = fill(I, EIGHT, x2)
+    return O
+
+
+def solve_6fa7a44f(I: Grid) -> Grid:
+    x1 = hmirror(I)
+    O = vconcat(I, x1)
+    return O
+
+
+def solve_72ca375d(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = fork(equality, identity, vmirror)
+    x3 = extract(x1, x2)
+    O = subgrid(x3, I)
+    return O
+
+
+def solve_73251a56(I: Grid) -> Grid:
+    x1 = dmirror(I)
+    x2 = papply(pair, I, x1)
+    x3 = lbind(apply, maximum)
+    x4 = apply(x3, x2)
+    x5 = mostcolor(x4)
+    x6 = replace(x4, ZERO, x5)
+    x7 = index(x6, ORIGIN)
+    x8 = shoot(ORIGIN, UNITY)
+    O = fill(x6, x7, x8)
+    return O
+
+
+def solve_7447852a(I: Grid) -> Grid:
+    x1 = astuple(THREE, FOUR)
+    x2 = crop(I, ORIGIN, x1)
+    x3 = hconcat(x2, x2)
+    x4 = hconcat(x3, x3)
+    x5 = hconcat(x4, x4)
+    x6 = objects(x5, T, F, F)
+    x7 = colorfilter(x6, ZERO)
+    x8 = rbind(divide, SIX)
+    x9 = rbind(multiply, SIX)
+    x10 = compose(x9, x8)
+    x11 = fork(equality, identity, x10)
+    x12 = chain(x11, decrement, rightmost)
+    x13 = mfilter(x7, x12)
+    x14 = fill(x5, FOUR, x13)
+    x15 = shape(I)
+    O = crop(x14, ORIGIN, x15)
+    return O
+
+
+def solve_7468f01a(I: Grid) -> Grid:
+    x1 = objects(I, F, T, T)
+    x2 = first(x1)
+    x3 = subgrid(x2, I)
+    O = vmirror(x3)
+    return O
+
+
+def solve_746b3537(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = order(x1, leftmost)
+    x3 = apply(color, x2)
+    x4 = repeat(x3, ONE)
+    x5 = order(x1, uppermost)
+    x6 = apply(color, x5)
+    x7 = repeat(x6, ONE)
+    x8 = dmirror(x7)
+    x9 = first(I)
+    x10 = dedupe(x9)
+    x11 = size(x10)
+    x12 = equality(x11, ONE)
+    O = branch(x12, x8, x4)
+    return O
+
+
+def solve_74dd1130(I: Grid) -> Grid:
+    O = dmirror(I)
+    return O
+
+
+def solve_75b8110e(I: Grid) -> Grid:
+    x1 = lefthalf(I)
+    x2 = righthalf(I)
+    x3 = tophalf(x1)
+    x4 = bottomhalf(x1)
+    x5 = tophalf(x2)
+    x6 = bottomhalf(x2)
+    x7 = ofcolor(x6, NINE)
+    x8 = fill(x3, NINE, x7)
+    x9 = ofcolor(x4, SIX)
+    x10 = fill(x8, SIX, x9)
+    x11 = ofcolor(x5, FIVE)
+    O = fill(x10, FIVE, x11)
+    return O
+
+
+def solve_760b3cac(I: Grid) -> Grid:
+    x1 = ofcolor(I, EIGHT)
+    x2 = vmirror(x1)
+    x3 = ofcolor(I, FOUR)
+    x4 = ulcorner(x3)
+    x5 = index(I, x4)
+    x6 = equality(x5, FOUR)
+    x7 = tojvec(THREE)
+    x8 = invert(x7)
+    x9 = branch(x6, x8, x7)
+    x10 = shift(x2, x9)
+    O = fill(I, EIGHT, x10)
+    return O
+
+
+def solve_776ffc46(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = colorfilter(x1, FIVE)
+    x3 = compose(box, toindices)
+    x4 = fork(equality, toindices, x3)
+    x5 = sfilter(x2, x4)
+    x6 = mapply(backdrop, x5)
+    x7 = difference(x1, x2)
+    x8 = rbind(difference, x6)
+    x9 = chain(size, x8, toindices)
+    x10 = matcher(x9, ZERO)
+    x11 = sfilter(x7, x10)
+    x12 = compose(normalize, toindices)
+    x13 = lbind(matcher, x12)
+    x14 = compose(x13, x12)
+    x15 = lbind(sfilter, x7)
+    x16 = chain(merge, x15, x14)
+    x17 = fork(recolor, color, x16)
+    x18 = mapply(x17, x11)
+    O = paint(I, x18)
+    return O
+
+
+def solve_77fdfe62(I: Grid) -> Grid:
+    x1 = ofcolor(I, EIGHT)
+    x2 = subgrid(x1, I)
+    x3 = replace(I, EIGHT, ZERO)
+    x4 = replace(x3, ONE, ZERO)
+    x5 = compress(x4)
+    x6 = width(x2)
+    x7 = halve(x6)
+    x8 = upscale(x5, x7)
+    x9 = ofcolor(x2, ZERO)
+    O = fill(x8, ZERO, x9)
+    return O
+
+
+def solve_780d0b14(I: Grid) -> Grid:
+    x1 = objects(I, T, T, F)
+    x2 = colorfilter(x1, ZERO)
+    x3 = difference(x1, x2)
+    x4 = fork(recolor, color, backdrop)
+    x5 = mapply(x4, x3)
+    x6 = shape(I)
+    x7 = canvas(ZERO, x6)
+    x8 = paint(x7, x5)
+    x9 = compress(x8)
+    x10 = dedupe(x9)
+    x11 = dmirror(x10)
+    x12 = dedupe(x11)
+    O = dmirror(x12)
+    return O
+
+
+def solve_794b24be(I: Grid) -> Grid:
+    x1 = ofcolor(I, ONE)
+    x2 = size(x1)
+    x3 = decrement(x2)
+    x4 = canvas(ZERO, THREE_BY_THREE)
+    x5 = tojvec(x3)
+    x6 = connect(ORIGIN, x5)
+    x7 = equality(x2, FOUR)
+    x8 = insert(UNITY, x6)
+    x9 = branch(x7, x8, x6)
+    O = fill(x4, TWO, x9)
+    return O
+
+
+def solve_7b6016b9(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = rbind(bordering, I)
+    x3 = compose(flip, x2)
+    x4 = mfilter(x1, x3)
+    x5 = fill(I, TWO, x4)
+    O = replace(x5, ZERO, THREE)
+    return O
+
+
+def solve_7b7f7511(I: Grid) -> Grid:
+    x1 = tophalf(I)
+    x2 = lefthalf(I)
+    x3 = portrait(I)
+    O = branch(x3, x1, x2)
+    return O
+
+
+def solve_7c008303(I: Grid) -> Grid:
+    x1 = ofcolor(I, THREE)
+    x2 = subgrid(x1, I)
+    x3 = ofcolor(x2, ZERO)
+    x4 = replace(I, THREE, ZERO)
+    x5 = replace(x4, EIGHT, ZERO)
+    x6 = compress(x5)
+    x7 = upscale(x6, THREE)
+    O = fill(x7, ZERO, x3)
+    return O
+
+
+def solve_7ddcd7ec(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = sizefilter(x1, ONE)
+    x3 = difference(x1, x2)
+    x4 = first(x3)
+    x5 = color(x4)
+    x6 = lbind(position, x4)
+    x7 = fork(shoot, center, x6)
+    x8 = mapply(x7, x2)
+    O = fill(I, x5, x8)
+    return O
+
+
+def solve_7e0986d6(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = replace(I, x1, ZERO)
+    x4 = palette(x3)
+    x5 = remove(ZERO, x4)
+    x6 = first(x5)
+    x7 = ofcolor(x3, x6)
+    x8 = rbind(intersection, x7)
+    x9 = chain(size, x8, dneighbors)
+    x10 = rbind(greater, ONE)
+    x11 = compose(x10, x9)
+    x12 = sfilter(x2, x11)
+    O = fill(x3, x6, x12)
+    return O
+
+
+def solve_7f4411dc(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = canvas(ZERO, TWO_BY_TWO)
+    x4 = asindices(x3)
+    x5 = lbind(shift, x4)
+    x6 = rbind(difference, x2)
+    x7 = chain(size, x6, x5)
+    x8 = matcher(x7, ZERO)
+    x9 = sfilter(x2, x8)
+    x10 = mapply(x5, x9)
+    x11 = difference(x2, x10)
+    O = fill(I, ZERO, x11)
+    return O
+
+
+def solve_7fe24cdd(I: Grid) -> Grid:
+    x1 = rot90(I)
+    x2 = rot180(I)
+    x3 = rot270(I)
+    x4 = hconcat(I, x1)
+    x5 = hconcat(x3, x2)
+    O = vconcat(x4, x5)
+    return O
+
+
+def solve_80af3007(I: Grid) -> Grid:
+    x1 = fgpartition(I)
+    x2 = merge(x1)
+    x3 = subgrid(x2, I)
+    x4 = downscale(x3, THREE)
+    x5 = upscale(x4, THREE)
+    x6 = hconcat(x4, x4)
+    x7 = hconcat(x6, x4)
+    x8 = vconcat(x7, x7)
+    x9 = vconcat(x8, x7)
+    O = cellwise(x5, x9, ZERO)
+    return O
+
+
+def solve_810b9b61(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = apply(toindices, x1)
+    x3 = fork(either, vline, hline)
+    x4 = sfilter(x2, x3)
+    x5 = difference(x2, x4)
+    x6 = fork(equality, identity, box)
+    x7 = mfilter(x5, x6)
+    O = fill(I, THREE, x7)
+    return O
+
+
+def solve_82819916(I: Grid) -> Grid:
+    x1 = objects(I, F, F, T)
+    x2 = argmax(x1, size)
+    x3 = remove(x2, x1)
+    x4 = ulcorner(x2)
+    x5 = index(I, x4)
+    x6 = matcher(first, x5)
+    x7 = sfilter(x2, x6)
+    x8 = difference(x2, x7)
+    x9 = toindices(x7)
+    x10 = toindices(x8)
+    x11 = uppermost(x2)
+    x12 = rbind(subtract, x11)
+    x13 = chain(toivec, x12, uppermost)
+    x14 = lbind(shift, x9)
+    x15 = compose(x14, x13)
+    x16 = lbind(shift, x10)
+    x17 = compose(x16, x13)
+    x18 = lbind(index, I)
+    x19 = compose(x18, ulcorner)
+    x20 = fork(other, palette, x19)
+    x21 = fork(recolor, x19, x15)
+    x22 = fork(recolor, x20, x17)
+    x23 = fork(combine, x21, x22)
+    x24 = mapply(x23, x3)
+    O = paint(I, x24)
+    return O
+
+
+def solve_83302e8f(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, ZERO)
+    x3 = sfilter(x2, square)
+    x4 = difference(x2, x3)
+    x5 = merge(x3)
+    x6 = recolor(THREE, x5)
+    x7 = merge(x4)
+    x8 = recolor(FOUR, x7)
+    x9 = paint(I, x6)
+    O = paint(x9, x8)
+    return O
+
+
+def solve_834ec97d(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = first(x1)
+    x3 = ulcorner(x2)
+    x4 = first(x3)
+    x5 = last(x3)
+    x6 = width(I)
+    x7 = interval(x5, NEG_ONE, NEG_TWO)
+    x8 = interval(x5, x6, TWO)
+    x9 = combine(x7, x8)
+    x10 = lbind(astuple, x4)
+    x11 = fork(connect, tojvec, x10)
+    x12 = mapply(x11, x9)
+    x13 = shift(x2, DOWN)
+    x14 = cover(I, x2)
+    x15 = fill(x14, FOUR, x12)
+    O = paint(x15, x13)
+    return O
+
+
+def solve_8403a5d5(I: Grid) -> Grid:
+    x1 = asindices(I)
+    x2 = objects(I, T, F, T)
+    x3 = first(x2)
+    x4 = color(x3)
+    x5 = leftmost(x3)
+    x6 = interval(x5, TEN, TWO)
+    x7 = rbind(contained, x6)
+    x8 = compose(x7, last)
+    x9 = sfilter(x1, x8)
+    x10 = increment(x5)
+    x11 = add(x5, THREE)
+    x12 = interval(x10, TEN, FOUR)
+    x13 = interval(x11, TEN, FOUR)
+    x14 = lbind(astuple, NINE)
+    x15 = apply(tojvec, x12)
+    x16 = apply(x14, x13)
+    x17 = fill(I, x4, x9)
+    x18 = fill(x17, FIVE, x15)
+    O = fill(x18, FIVE, x16)
+    return O
+
+
+def solve_855e0971(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, ZERO)
+    x3 = difference(x1, x2)
+    x4 = argmax(x3, size)
+    x5 = width(x4)
+    x6 = width(I)
+    x7 = equality(x5, x6)
+    x8 = branch(x7, vfrontier, hfrontier)
+    x9 = lbind(mapply, x8)
+    x10 = compose(x9, delta)
+    x11 = fork(intersection, backdrop, x10)
+    x12 = mapply(x11, x3)
+    O = fill(I, ZERO, x12)
+    return O
+
+
+def solve_85c4e7cd(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = compose(invert, size)
+    x3 = order(x1, size)
+    x4 = order(x1, x2)
+    x5 = apply(color, x4)
+    x6 = mpapply(recolor, x5, x3)
+    O = paint(I, x6)
+    return O
+
+
+def solve_868de0fa(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, ZERO)
+    x3 = sfilter(x2, square)
+    x4 = compose(even, height)
+    x5 = sfilter(x3, x4)
+    x6 = difference(x3, x5)
+    x7 = merge(x5)
+    x8 = merge(x6)
+    x9 = fill(I, TWO, x7)
+    O = fill(x9, SEVEN, x8)
+    return O
+
+
+def solve_8731374e(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = argmax(x1, size)
+    x3 = subgrid(x2, I)
+    x4 = height(x3)
+    x5 = width(x3)
+    x6 = vsplit(x3, x4)
+    x7 = lbind(greater, FOUR)
+    x8 = compose(x7, numcolors)
+    x9 = sfilter(x6, x8)
+    x10 = merge(x9)
+    x11 = rot90(x10)
+    x12 = vsplit(x11, x5)
+    x13 = sfilter(x12, x8)
+    x14 = merge(x13)
+    x15 = rot270(x14)
+    x16 = leastcolor(x15)
+    x17 = ofcolor(x15, x16)
+    x18 = fork(combine, vfrontier, hfrontier)
+    x19 = mapply(x18, x17)
+    O = fill(x15, x16, x19)
+    return O
+
+
+def solve_88a10436(I: Grid) -> Grid:
+    x1 = objects(I, F, F, T)
+    x2 = colorfilter(x1, FIVE)
+    x3 = first(x2)
+    x4 = center(x3)
+    x5 = difference(x1, x2)
+    x6 = first(x5)
+    x7 = normalize(x6)
+    x8 = shift(x7, x4)
+    x9 = shift(x8, NEG_UNITY)
+    O = paint(I, x9)
+    return O
+
+
+def solve_88a62173(I: Grid) -> Grid:
+    x1 = lefthalf(I)
+    x2 = righthalf(I)
+    x3 = tophalf(x1)
+    x4 = tophalf(x2)
+    x5 = bottomhalf(x1)
+    x6 = bottomhalf(x2)
+    x7 = astuple(x3, x4)
+    x8 = astuple(x5, x6)
+    x9 = combine(x7, x8)
+    O = leastcommon(x9)
+    return O
+
+
+def solve_890034e9(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = inbox(x2)
+    x4 = backdrop(x3)
+    x5 = recolor(ZERO, x4)
+    x6 = occurrences(I, x5)
+    x7 = normalize(x2)
+    x8 = shift(x7, NEG_UNITY)
+    x9 = lbind(shift, x8)
+    x10 = mapply(x9, x6)
+    O = fill(I, x1, x10)
+    return O
+
+
+def solve_8be77c9e(I: Grid) -> Grid:
+    x1 = hmirror(I)
+    O = vconcat(I, x1)
+    return O
+
+
+def solve_8d5021e8(I: Grid) -> Grid:
+    x1 = vmirror(I)
+    x2 = hconcat(x1, I)
+    x3 = hmirror(x2)
+    x4 = vconcat(x2, x3)
+    x5 = vconcat(x4, x2)
+    O = hmirror(x5)
+    return O
+
+
+def solve_8d510a79(I: Grid) -> Grid:
+    x1 = ofcolor(I, FIVE)
+    x2 = uppermost(x1)
+    x3 = ofcolor(I, ONE)
+    x4 = ofcolor(I, TWO)
+    x5 = asindices(I)
+    x6 = lbind(greater, x2)
+    x7 = compose(x6, first)
+    x8 = sfilter(x5, x7)
+    x9 = rbind(greater, x2)
+    x10 = compose(x9, first)
+    x11 = sfilter(x5, x10)
+    x12 = rbind(shoot, UP)
+    x13 = rbind(shoot, DOWN)
+    x14 = intersection(x3, x8)
+    x15 = mapply(x12, x14)
+    x16 = intersection(x3, x11)
+    x17 = mapply(x13, x16)
+    x18 = intersection(x4, x8)
+    x19 = mapply(x13, x18)
+    x20 = intersection(x19, x8)
+    x21 = intersection(x4, x11)
+    x22 = mapply(x12, x21)
+    x23 = intersection(x22, x11)
+    x24 = fill(I, ONE, x15)
+    x25 = fill(x24, ONE, x17)
+    x26 = fill(x25, TWO, x20)
+    O = fill(x26, TWO, x23)
+    return O
+
+
+def solve_8e1813be(I: Grid) -> Grid:
+    x1 = replace(I, FIVE, ZERO)
+    x2 = fgpartition(x1)
+    x3 = size(x2)
+    x4 = order(x2, leftmost)
+    x5 = apply(color, x4)
+    x6 = repeat(x5, x3)
+    x7 = order(x2, uppermost)
+    x8 = apply(color, x7)
+    x9 = repeat(x8, x3)
+    x10 = dmirror(x9)
+    x11 = first(x2)
+    x12 = portrait(x11)
+    O = branch(x12, x6, x10)
+    return O
+
+
+def solve_8e5a5113(I: Grid) -> Grid:
+    x1 = crop(I, ORIGIN, THREE_BY_THREE)
+    x2 = rot90(x1)
+    x3 = rot180(x1)
+    x4 = astuple(THREE, ONE)
+    x5 = canvas(FIVE, x4)
+    x6 = hconcat(x1, x5)
+    x7 = hconcat(x6, x2)
+    x8 = hconcat(x7, x5)
+    O = hconcat(x8, x3)
+    return O
+
+
+def solve_8eb1be9a(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = first(x1)
+    x3 = interval(NEG_TWO, FOUR, ONE)
+    x4 = lbind(shift, x2)
+    x5 = height(x2)
+    x6 = rbind(multiply, x5)
+    x7 = apply(x6, x3)
+    x8 = apply(toivec, x7)
+    x9 = mapply(x4, x8)
+    O = paint(I, x9)
+    return O
+
+
+def solve_8efcae92(I: Grid) -> Grid:
+    x1 = replace(I, TWO, ONE)
+    x2 = objects(x1, T, F, F)
+    x3 = colorfilter(x2, ONE)
+    x4 = rbind(toobject, I)
+    x5 = rbind(colorcount, TWO)
+    x6 = compose(x5, x4)
+    x7 = argmax(x3, x6)
+    O = subgrid(x7, I)
+    return O
+
+
+def solve_8f2ea7aa(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = merge(x1)
+    x3 = subgrid(x2, I)
+    x4 = upscale(x3, THREE)
+    x5 = hconcat(x3, x3)
+    x6 = hconcat(x5, x3)
+    x7 = vconcat(x6, x6)
+    x8 = vconcat(x7, x6)
+    O = cellwise(x4, x8, ZERO)
+    return O
+
+
+def solve_484b58aa(I: Grid) -> Grid:
+    x1 = partition(I)
+    x2 = colorfilter(x1, ZERO)
+    x3 = difference(x1, x2)
+    x4 = merge(x3)
+    x5 = toindices(x4)
+    x6 = invert(TEN)
+    x7 = increment(TEN)
+    x8 = interval(x6, x7, ONE)
+    x9 = product(x8, x8)
+    x10 = lbind(shift, x4)
+    x11 = rbind(intersection, x4)
+    x12 = chain(size, x11, x10)
+    x13 = rbind(intersection, x5)
+    x14 = compose(toindices, x10)
+    x15 = chain(size, x13, x14)
+    x16 = fork(equality, x12, x15)
+    x17 = sfilter(x9, x16)
+    x18 = mapply(x10, x17)
+    O = paint(I, x18)
+    return O
+
+
+def solve_4612dd53(I: Grid) -> Grid:
+    x1 = ofcolor(I, ONE)
+    x2 = box(x1)
+    x3 = difference(x1, x2)
+    x4 = width(x3)
+    x5 = equality(x4, ONE)
+    x6 = mapply(vfrontier, x3)
+    x7 = mapply(hfrontier, x3)
+    x8 = branch(x5, x6, x7)
+    x9 = combine(x2, x8)
+    x10 = backdrop(x1)
+    x11 = intersection(x9, x10)
+    O = underfill(I, TWO, x11)
+    return O
+
+
+def solve_508bd3b6(I: Grid) -> Grid:
+    x1 = ofcolor(I, EIGHT)
+    x2 = ofcolor(I, TWO)
+    x3 = first(x1)
+    x4 = last(x1)
+    x5 = subtract(x4, x3)
+    x6 = sign(x5)
+    x7 = shoot(x3, x6)
+    x8 = invert(x6)
+    x9 = shoot(x3, x8)
+    x10 = combine(x7, x9)
+    x11 = ofcolor(I, ZERO)
+    x12 = intersection(x10, x11)
+    x13 = rbind(adjacent, x2)
+    x14 = compose(x13, initset)
+    x15 = extract(x12, x14)
+    x16 = subtract(x15, x3)
+    x17 = sign(x16)
+    x18 = portrait(x2)
+    x19 = branch(x18, DOWN_LEFT, UP_RIGHT)
+    x20 = multiply(x17, x19)
+    x21 = shoot(x15, x20)
+    x22 = combine(x10, x21)
+    O = underfill(I, THREE, x22)
+    return O
+
+
+def solve_5daaa586(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, ZERO)
+    x3 = rbind(bordering, I)
+    x4 = compose(flip, x3)
+    x5 = extract(x2, x4)
+    x6 = outbox(x5)
+    x7 = subgrid(x6, I)
+    x8 = fgpartition(x7)
+    x9 = argmax(x8, size)
+    x10 = color(x9)
+    x11 = toindices(x9)
+    x12 = prapply(connect, x11, x11)
+    x13 = mfilter(x12, vline)
+    x14 = mfilter(x12, hline)
+    x15 = size(x13)
+    x16 = size(x14)
+    x17 = greater(x15, x16)
+    x18 = branch(x17, x13, x14)
+    O = fill(x7, x10, x18)
+    return O
+
+
+def solve_6855a6e4(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = colorfilter(x1, TWO)
+    x3 = first(x2)
+    x4 = portrait(x3)
+    x5 = dmirror(I)
+    x6 = branch(x4, x5, I)
+    x7 = objects(x6, T, T, T)
+    x8 = colorfilter(x7, FIVE)
+    x9 = argmin(x8, uppermost)
+    x10 = argmax(x8, uppermost)
+    x11 = ofcolor(x6, TWO)
+    x12 = uppermost(x11)
+    x13 = lowermost(x11)
+    x14 = double(x12)
+    x15 = uppermost(x9)
+    x16 = lowermost(x9)
+    x17 = add(x15, x16)
+    x18 = subtract(x14, x17)
+    x19 = toivec(x18)
+    x20 = hmirror(x9)
+    x21 = shift(x20, x19)
+    x22 = double(x13)
+    x23 = uppermost(x10)
+    x24 = lowermost(x10)
+    x25 = add(x23, x24)
+    x26 = subtract(x22, x25)
+    x27 = toivec(x26)
+    x28 = hmirror(x10)
+    x29 = shift(x28, x27)
+    x30 = merge(x8)
+    x31 = cover(x6, x30)
+    x32 = paint(x31, x21)
+    x33 = paint(x32, x29)
+    x34 = dmirror(x33)
+    O = branch(x4, x34, x33)
+    return O
+
+
+def solve_6e19193c(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = first(x1)
+    x3 = color(x2)
+    x4 = compose(first, delta)
+    x5 = fork(add, ulcorner, lrcorner)
+    x6 = fork(subtract, x5, x4)
+    x7 = fork(subtract, x4, x6)
+    x8 = fork(add, x4, x7)
+    x9 = fork(shoot, x8, x7)
+    x10 = mapply(x9, x1)
+    O = fill(I, x3, x10)
+    return O
+
+
+def solve_7837ac64(I: Grid) -> Grid:
+    x1 = partition(I)
+    x2 = colorfilter(x1, ZERO)
+    x3 = difference(x1, x2)
+    x4 = argmax(x3, size)
+    x5 = remove(x4, x3)
+    x6 = merge(x5)
+    x7 = subgrid(x6, I)
+    x8 = width(x7)
+    x9 = decrement(x8)
+    x10 = divide(x9, THREE)
+    x11 = downscale(x7, x10)
+    x12 = crop(x11, ORIGIN, THREE_BY_THREE)
+    x13 = crop(x11, RIGHT, THREE_BY_THREE)
+    x14 = crop(x11, DOWN, THREE_BY_THREE)
+    x15 = crop(x11, UNITY, THREE_BY_THREE)
+    x16 = cellwise(x12, x13, ZERO)
+    x17 = cellwise(x16, x14, ZERO)
+    x18 = cellwise(x17, x15, ZERO)
+    x19 = color(x4)
+    O = replace(x18, x19, ZERO)
+    return O
+
+
+def solve_5c2c9af4(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = center(x2)
+    x4 = width(x2)
+    x5 = decrement(x4)
+    x6 = halve(x5)
+    x7 = multiply(TEN, THREE)
+    x8 = interval(ZERO, x7, x6)
+    x9 = lbind(subtract, x3)
+    x10 = lbind(add, x3)
+    x11 = fork(connect, x9, x10)
+    x12 = compose(box, x11)
+    x13 = mapply(x12, x8)
+    O = fill(I, x1, x13)
+    return O
+
+
+def solve_846bdb03(I: Grid) -> Grid:
+    x1 = objects(I, F, F, T)
+    x2 = lbind(contained, FOUR)
+    x3 = compose(x2, palette)
+    x4 = sfilter(x1, x3)
+    x5 = merge(x4)
+    x6 = difference(x1, x4)
+    x7 = merge(x6)
+    x8 = subgrid(x5, I)
+    x9 = subgrid(x7, I)
+    x10 = index(x8, DOWN)
+    x11 = ofcolor(x9, x10)
+    x12 = leftmost(x11)
+    x13 = equality(x12, ZERO)
+    x14 = vmirror(x9)
+    x15 = branch(x13, x9, x14)
+    x16 = asobject(x15)
+    x17 = shift(x16, UNITY)
+    O = paint(x8, x17)
+    return O
+
+
+def solve_8a004b2b(I: Grid) -> Grid:
+    x1 = ofcolor(I, FOUR)
+    x2 = backdrop(x1)
+    x3 = objects(I, F, T, T)
+    x4 = rbind(difference, x2)
+    x5 = chain(size, x4, toindices)
+    x6 = matcher(x5, ZERO)
+    x7 = sfilter(x3, x6)
+    x8 = difference(x3, x7)
+    x9 = first(x8)
+    x10 = ofcolor(I, ZERO)
+    x11 = difference(x2, x10)
+    x12 = difference(x11, x1)
+    x13 = width(x12)
+    x14 = width(x9)
+    x15 = divide(x13, x14)
+    x16 = upscale(x9, x15)
+    x17 = normalize(x16)
+    x18 = ulcorner(x12)
+    x19 = shift(x17, x18)
+    x20 = paint(I, x19)
+    O = subgrid(x1, x20)
+    return O
+
+
+def solve_72322fa7(I: Grid) -> Grid:
+    x1 = objects(I, F, T, T)
+    x2 = matcher(numcolors, TWO)
+    x3 = sfilter(x1, x2)
+    x4 = lbind(matcher, first)
+    x5 = compose(x4, color)
+    x6 = fork(sfilter, identity, x5)
+    x7 = fork(difference, identity, x6)
+    x8 = lbind(lbind, shift)
+    x9 = lbind(rbind, subtract)
+    x10 = lbind(occurrences, I)
+    x11 = chain(x9, ulcorner, x6)
+    x12 = fork(compose, x8, x11)
+    x13 = compose(x10, x6)
+    x14 = fork(mapply, x12, x13)
+    x15 = chain(x9, ulcorner, x7)
+    x16 = fork(compose, x8, x15)
+    x17 = compose(x10, x7)
+    x18 = fork(mapply, x16, x17)
+    x19 = fork(combine, x14, x18)
+    x20 = mapply(x19, x3)
+    O = paint(I, x20)
+    return O
+
+
+def solve_7df24a62(I: Grid) -> Grid:
+    x1 = ofcolor(I, ONE)
+    x2 = subgrid(x1, I)
+    x3 = replace(x2, ONE, ZERO)
+    x4 = rot90(x3)
+    x5 = rot180(x3)
+    x6 = rot270(x3)
+    x7 = hmirror(x3)
+    x8 = vmirror(x3)
+    x9 = dmirror(x3)
+    x10 = cmirror(x3)
+    x11 = astuple(x3, x4)
+    x12 = astuple(x5, x6)
+    x13 = astuple(x7, x8)
+    x14 = astuple(x9, x10)
+    x15 = combine(x11, x12)
+    x16 = combine(x13, x14)
+    x17 = combine(x15, x16)
+    x18 = shape(x3)
+    x19 = maximum(x18)
+    x20 = astuple(x19, x19)
+    x21 = shape(I)
+    x22 = double(x20)
+    x23 = add(x21, x22)
+    x24 = canvas(ZERO, x23)
+    x25 = asobject(I)
+    x26 = shift(x25, x20)
+    x27 = paint(x24, x26)
+    x28 = lbind(lbind, shift)
+    x29 = compose(x28, asindices)
+    x30 = lbind(occurrences, x27)
+    x31 = compose(x30, asobject)
+    x32 = fork(mapply, x29, x31)
+    x33 = mapply(x32, x17)
+    x34 = invert(x20)
+    x35 = shift(x33, x34)
+    O = underfill(I, ONE, x35)
+    return O
+
+
+def solve_57aa92db(I: Grid) -> Grid:
+    x1 = objects(I, F, T, T)
+    x2 = totuple(x1)
+    x3 = apply(palette, x2)
+    x4 = merge(x3)
+    x5 = mostcommon(x4)
+    x6 = matcher(first, x5)
+    x7 = rbind(sfilter, x6)
+    x8 = rbind(colorcount, x5)
+    x9 = compose(double, x8)
+    x10 = fork(subtract, size, x9)
+    x11 = argmax(x1, x10)
+    x12 = remove(x11, x1)
+    x13 = sfilter(x11, x6)
+    x14 = width(x13)
+    x15 = compose(width, x7)
+    x16 = rbind(divide, x14)
+    x17 = compose(x16, x15)
+    x18 = lbind(upscale, x11)
+    x19 = compose(x18, x17)
+    x20 = compose(x7, x19)
+    x21 = compose(ulcorner, x7)
+    x22 = compose(ulcorner, x20)
+    x23 = fork(subtract, x21, x22)
+    x24 = fork(shift, x19, x23)
+    x25 = rbind(other, x5)
+    x26 = compose(x25, palette)
+    x27 = compose(x7, x24)
+    x28 = fork(difference, x24, x27)
+    x29 = fork(recolor, x26, x28)
+    x30 = mapply(x29, x12)
+    O = paint(I, x30)
+    return O

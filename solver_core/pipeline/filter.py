@@ -6,8 +6,8 @@ source identifies it within the batch (identical calls are shared, so equal prog
 cones). With `early=False` (baseline) every candidate flows on, duplicates included.
 
 The early refusal is sound: a candidate is refused only if at least `POOL_SIZE` distinct programs
-are strictly better on `(o_score, cells)`, the first two components of the pool's ranking, so it
-could never be kept whatever its grade or md5. Programs already in the stored pool count, but as
+are strictly better on `(o_score, cells)`, the first two components of the pool's ranking, and
+small enough to pass phase 2's size cap, so it could never be kept whatever its grade or md5. Programs already in the stored pool count, but as
 the same program can be both stored and new, only `max(new, stored)` better ones are counted as
 surely distinct. Partial scorers flow on.
 """
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from solver_core.generator import Batch
-from solver_core.pipeline.inline import md5_text
+from solver_core.pipeline.inline import MAX_CALLS, md5_text, tree_size
 from solver_core.pipeline.score import Scores
 from solver_core.program import Program, extract, render
 from solver_core.store import POOL_SIZE, PoolEntry
@@ -59,7 +59,8 @@ def drop_duplicates(candidates: Sequence[Rebuilt]) -> list[Rebuilt]:
 def refuse_hopeless(unique: Sequence[Rebuilt], stored: Sequence[PoolEntry],
                     bound: int = POOL_SIZE) -> list[Rebuilt]:
     """Drop candidates that at least `bound` surely-distinct programs beat on (o_score, cells)."""
-    new_keys = sorted(((c.o_score, c.cells) for c in unique), reverse=True)
+    # only candidates that will survive inlining's size cap can push others out of the pool
+    new_keys = sorted(((c.o_score, c.cells) for c in unique if tree_size(c.program) <= MAX_CALLS), reverse=True)
     old_keys = sorted(((e.o_score, e.cells) for e in stored), reverse=True)
 
     def better(keys: list[tuple[int, int]], key: tuple[int, int]) -> int:

@@ -114,7 +114,8 @@ def add_workload_options(p: argparse.ArgumentParser) -> None:
     group.add_argument("--tasks", metavar="N|ID,ID", help="the first N tasks (by id) or a list of ids")
     group.add_argument("--all", action="store_true", help="every task of the dataset")
     p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
-    p.add_argument("--timeout", type=float, default=2.0, help="per-solver validation time limit, s")
+    p.add_argument("--timeout", type=float, default=5.0,
+                   help="time limit per solver in validation and per step in scoring, s (default 5)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: usable cores)")
     p.add_argument("--parents", type=int, default=32, help="parent solvers per batch (default 32)")
     p.add_argument("--mutants", type=int, default=8, help="mutants per parent (default 8)")
@@ -195,6 +196,49 @@ def _variants(args: argparse.Namespace) -> int:
         for key, value in v.strategies().items():
             print(f"{'':<9}   {key:<17} {value}")
     return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from solver_core.pipeline import result_digest, run_pipeline
+    from solver_core.variants import VARIANTS
+
+    names = [n.strip() for n in args.variants.split(",")] if args.variants else list(VARIANTS)
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown:
+        raise UsageError(f"unknown variant(s) {', '.join(unknown)}: choose from {', '.join(VARIANTS)}")
+    if "baseline" not in names:
+        names.insert(0, "baseline")
+    tasks = select_workload(args, default="400")
+    print(f"{len(tasks)} tasks of {args.dataset}, seed {args.seed}")
+    print(f"{'variant':<10} {'seconds':>8}  {'candidates':>10}  digest")
+    per_task: dict[str, dict[str, str]] = {}
+    digests: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="phasebench-verify-") as tmp:
+        for name in names:
+            settings = settings_from(args, name, Path(tmp) / name)
+            start = time.perf_counter()
+            result = run_pipeline(tasks, settings, workers=args.workers)
+            seconds = time.perf_counter() - start
+            digests[name] = result.digest
+            per_task[name] = {r.task_id: result_digest([r]) for r in result.tasks}
+            same = "" if name == "baseline" else ("  = baseline" if result.digest == digests["baseline"]
+                                                  else "  DIFFERS FROM BASELINE")
+            print(f"{name:<10} {seconds:>8.2f}  {result.candidates:>10}  {result.digest}{same}", flush=True)
+    bad = [n for n in names if digests[n] != digests["baseline"]]
+    for name in bad:
+        tasks_off = [t for t, d in per_task[name].items() if d != per_task["baseline"].get(t)]
+        print(f"{name}: {len(tasks_off)} task(s) differ from baseline: {', '.join(tasks_off[:20])}")
+    print("all variants give baseline's digest" if not bad else f"INVALID: {', '.join(bad)}")
+    return EXIT_OK if not bad else EXIT_FAIL
+
+
+@subcommand("verify", "run every variant on the same tasks and print their result digests side by side",
+            run=_verify)
+def _verify_options(p: argparse.ArgumentParser) -> None:
+    add_workload_options(p)
+    p.add_argument("--variants", help="comma-separated variants (default: all; baseline is always included)")
 
 
 @subcommand("variants", "list the pipeline variants and their per-phase strategies", run=_variants)

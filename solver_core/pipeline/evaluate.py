@@ -42,6 +42,11 @@ class StepTimeout(Exception):
     """Raised inside a running program when its time limit expires."""
 
 
+#: What a candidate may raise and still be only a failed candidate: any exception, and `SystemExit`
+#: (a candidate calling `sys.exit` must not end the run). `KeyboardInterrupt` still stops the run.
+CANDIDATE_ERRORS: tuple[type[BaseException], ...] = (Exception, SystemExit)
+
+
 def grid_problem(value: object) -> str | None:
     """None if `value` is a valid ARC grid, else a short reason."""
     if type(value) is not tuple or not value:
@@ -94,6 +99,39 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+class StepAlarm:
+    """A per-step time limit for many steps: the SIGALRM handler is installed once, each step only
+    arms and disarms the timer (two cheap syscalls). Inactive off the main thread or without limit."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.active = bool(seconds) and threading.current_thread() is threading.main_thread()
+        self._previous: object = None
+
+    def __enter__(self) -> StepAlarm:
+        if self.active:
+            seconds = self.seconds
+
+            def expire(_signum: int, _frame: object) -> None:
+                raise StepTimeout(f"step time limit of {seconds:g} s")
+
+            self._previous = signal.signal(signal.SIGALRM, expire)
+        return self
+
+    def arm(self) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)  # type: ignore[arg-type]
+
+    def disarm(self) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous)  # type: ignore[arg-type]
+
+
 # ----------------------------------------------------------------------------------- compiling
 #: A compiled step: the function, and per argument either ("s", step index) or ("v", value).
 Compiled = tuple[Callable[..., object], tuple[tuple[str, object], ...]]
@@ -118,23 +156,39 @@ def _failure(exc: BaseException, step: int) -> Failure:
 
 
 # ---------------------------------------------------------------------------------- evaluation
-def run_program(program: Program, inputs: Mapping[str, object]) -> object | Failure:
+def run_program(program: Program, inputs: Mapping[str, object], step_timeout: float | None = None) -> object | Failure:
     """Run one program on one sample: the value of its last step, or the first step's `Failure`."""
+    return measure_program(program, inputs, step_timeout)[0]
+
+
+def measure_program(program: Program, inputs: Mapping[str, object],
+                    step_timeout: float | None = None) -> tuple[object | Failure, int]:
+    """`run_program`, plus the program's work units: one per step run plus the size of every
+    container a step produced (deterministic, unlike a clock).
+
+    With `step_timeout`, each step runs under its own alarm (a timed-out step is a `timeout`
+    failure); without it, a `StepTimeout` from an enclosing `time_limit` propagates to the caller.
+    """
     compiled = compile_steps(program.steps, inputs)
     values: list[object] = []
-    for k, (fn, args) in enumerate(compiled):
-        try:
-            values.append(fn(*[values[a] if kind == "s" else a for kind, a in args]))  # type: ignore[index]
-        except StepTimeout:
-            raise
-        except Exception as exc:  # any exception of a candidate is its failure, never ours
-            return _failure(exc, k)
-    return values[-1]
+    work = 0
+    with StepAlarm(step_timeout) as alarm:
+        for k, (fn, args) in enumerate(compiled):
+            work += 1
+            value = _call(fn, [values[a] if kind == "s" else a for kind, a in args], k, alarm)  # type: ignore[index]
+            if type(value) is Failure:
+                if value.reason == "timeout" and not alarm.active:
+                    raise StepTimeout("enclosing time limit")
+                return value, work
+            values.append(value)
+            if isinstance(value, (tuple, frozenset)):
+                work += len(value)
+    return values[-1], work
 
 
-def program_outcome(program: Program, inputs: Mapping[str, object]) -> Outcome:
-    """Run a candidate program: its output grid, or a `Failure` (error or invalid output)."""
-    value = run_program(program, inputs)
+def program_outcome(program: Program, inputs: Mapping[str, object], step_timeout: float | None = None) -> Outcome:
+    """Run a candidate program: its output grid, or a `Failure` (error, timeout or invalid output)."""
+    value = run_program(program, inputs, step_timeout)
     if type(value) is Failure:
         return value  # type: ignore[return-value]
     return as_outcome(value, program.output)
@@ -157,28 +211,41 @@ def run_dag(steps: Sequence[Step], inputs: Mapping[str, object], wanted: Sequenc
                 needed.add(k)
                 stack.extend(a for kind, a in compiled[k][1] if kind == "s")  # type: ignore[misc]
     values: list[object | Failure] = [None] * len(compiled)
-    for k, (fn, args) in enumerate(compiled):
-        if needed is not None and k not in needed:
-            continue
-        failed: Failure | None = None
-        call_args = []
-        for kind, a in args:
-            if kind == "s":
-                v = values[a]  # type: ignore[index]
-                if type(v) is Failure and (failed is None or v.step < failed.step):
-                    failed = v
-                call_args.append(v)
-            else:
-                call_args.append(a)
-        if failed is not None:
-            values[k] = failed
-            continue
-        try:
-            with time_limit(step_timeout):
-                values[k] = fn(*call_args)
-        except Exception as exc:  # a candidate's exception is its failure, never ours
-            values[k] = _failure(exc, k)
+    with StepAlarm(step_timeout) as alarm:
+        for k, (fn, args) in enumerate(compiled):
+            if needed is None or k in needed:
+                values[k] = _dag_step(k, fn, args, values, alarm)
     return values
+
+
+def _dag_step(k: int, fn: Callable[..., object], args: tuple[tuple[str, object], ...],
+              values: list[object | Failure], alarm: StepAlarm) -> object | Failure:
+    """One step of a shared DAG: inherit the earliest failed argument, else run it under the alarm."""
+    failed: Failure | None = None
+    call_args = []
+    for kind, a in args:
+        if kind == "s":
+            v = values[a]  # type: ignore[index]
+            if type(v) is Failure and (failed is None or v.step < failed.step):
+                failed = v
+            call_args.append(v)
+        else:
+            call_args.append(a)
+    if failed is not None:
+        return failed
+    return _call(fn, call_args, k, alarm)
+
+
+def _call(fn: Callable[..., object], args: Sequence[object], k: int, alarm: StepAlarm) -> object | Failure:
+    """Call one primitive under the step alarm; a candidate's exception or timeout is its failure."""
+    alarm.arm()
+    try:
+        try:
+            return fn(*args)
+        finally:
+            alarm.disarm()
+    except CANDIDATE_ERRORS as exc:  # also a StepTimeout that fired just before the disarm
+        return _failure(exc, k)
 
 
 def dag_outcome(values: Sequence[object | Failure], t_n: int) -> Outcome:
@@ -222,7 +289,7 @@ class Specialised:
                 self._fixed_values.append(fn(*[self._fixed_values[a] if kind == "s" else a for kind, a in args]))  # type: ignore[index]
             except StepTimeout:
                 raise
-            except Exception as exc:  # the program's failure, reported when it would have happened
+            except CANDIDATE_ERRORS as exc:  # the program's failure, reported when it would have happened
                 self._fixed_values.append(_failure(exc, k))
 
     def __call__(self, free: Mapping[str, object]) -> object | Failure:
@@ -244,6 +311,6 @@ class Specialised:
                 values[k] = fn(*call_args)
             except StepTimeout:
                 raise
-            except Exception as exc:  # any exception of a candidate is its failure, never ours
+            except CANDIDATE_ERRORS as exc:  # any exception of a candidate is its failure, never ours
                 return _failure(exc, k)
         return values[-1]

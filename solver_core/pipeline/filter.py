@@ -7,7 +7,8 @@ cones). With `early=False` (baseline) every candidate flows on, duplicates inclu
 
 The early refusal is sound: a candidate is refused only if at least `POOL_SIZE` distinct programs
 are strictly better on `(o_score, cells)`, the first two components of the pool's ranking, and
-small enough to pass phase 2's size cap, so it could never be kept whatever its grade or md5. Programs already in the stored pool count, but as
+small enough to pass phase 2's size cap, so it could never be kept whatever its grade or md5.
+Programs already in the stored pool count, but as
 the same program can be both stored and new, only `max(new, stored)` better ones are counted as
 surely distinct. Partial scorers flow on.
 """

@@ -47,6 +47,7 @@ class SampleJob:
     demo: tuple[tuple[Grid, Grid], ...]
     strategy: str  # "independent" or "shared"
     memo_differs: bool
+    step_timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def _run_independent(job: SampleJob, inputs: Mapping[str, object]) -> dict[int, 
     outcomes: dict[int, Outcome] = {}
     for cand in job.batch.candidates:
         cone = dependencies(job.batch.steps, cand.t_n)
-        outcome = program_outcome(renumber(job.batch.steps, cone), inputs)
+        outcome = program_outcome(renumber(job.batch.steps, cone), inputs, job.step_timeout)
         if type(outcome) is Failure:  # report the failing step in batch numbering
             outcome = Failure(outcome.reason, cone[outcome.step])
         outcomes[cand.t_n] = outcome
@@ -84,7 +85,7 @@ def _run_independent(job: SampleJob, inputs: Mapping[str, object]) -> dict[int, 
 def _run_shared(job: SampleJob, inputs: Mapping[str, object]) -> dict[int, Outcome]:
     """The batch as one DAG: every distinct step computed once for all candidates."""
     wanted = sorted({c.t_n for c in job.batch.candidates})
-    values = run_dag(job.batch.steps, inputs, wanted)
+    values = run_dag(job.batch.steps, inputs, wanted, job.step_timeout)
     return {t_n: dag_outcome(values, t_n) for t_n in wanted}
 
 
@@ -156,10 +157,12 @@ class Scores:
         raise KeyError((kind, index))
 
 
-def sample_jobs(task: Task, batch: Batch, kind: str, strategy: str, memo_differs: bool) -> list[SampleJob]:
+def sample_jobs(task: Task, batch: Batch, kind: str, strategy: str, memo_differs: bool,
+                step_timeout: float | None = None) -> list[SampleJob]:
     """One job per demo (or test) pair of the task."""
     pairs = task.demo if kind == "demo" else task.test
-    return [SampleJob(batch, kind, i, p, task.demo_samples, strategy, memo_differs) for i, p in enumerate(pairs)]
+    return [SampleJob(batch, kind, i, p, task.demo_samples, strategy, memo_differs, step_timeout)
+            for i, p in enumerate(pairs)]
 
 
 def combine(batch: Batch, samples: Sequence[SampleScores]) -> Scores:

@@ -34,7 +34,8 @@ class RunSettings:
     variant: Variant
     out_dir: Path
     seed: int = 0
-    timeout: float | None = 2.0
+    #: per-solver validation limit, and per-step limit while scoring, in seconds
+    timeout: float | None = 5.0
     generator: GeneratorConfig = field(default_factory=GeneratorConfig)
     cache_dir: Path | None = None
 
@@ -101,7 +102,7 @@ class Phases:
 # ------------------------------------------------------------------------------------- phases
 def _score(task: Task, batch: Batch, kind: str, ctx: Phases) -> list[SampleScores]:
     v = ctx.settings.variant
-    jobs = sample_jobs(task, batch, kind, v.scoring, v.memo_differs)
+    jobs = sample_jobs(task, batch, kind, v.scoring, v.memo_differs, ctx.settings.timeout)
     results = ctx.backends[v.score_backend].map(score_sample, jobs, chunksize=1)
     current_span().set(samples=len(jobs), candidates_in=len(batch.candidates))
     return results

@@ -16,16 +16,9 @@ With `early_exit`, a solver stops at its first mismatching demo pair; without it
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from solver_core.pipeline.evaluate import (
-    Failure,
-    StepTimeout,
-    as_outcome,
-    compile_steps,
-    time_limit,
-)
+from solver_core.pipeline.evaluate import Failure, StepTimeout, as_outcome, measure_program, time_limit
 from solver_core.program import Program
 from solver_core.tasks import Pair
 from solver_core.types import Grid
@@ -61,23 +54,6 @@ class Validation:
     disagreements: int
 
 
-def _run_counting(program: Program, inputs: Mapping[str, object]) -> tuple[object | Failure, int]:
-    """Run a program, returning its outcome and its work units."""
-    compiled = compile_steps(program.steps, inputs)
-    values: list[object] = []
-    work = 0
-    for k, (fn, args) in enumerate(compiled):
-        try:
-            value = fn(*[values[a] if kind == "s" else a for kind, a in args])  # type: ignore[index]
-        except StepTimeout:
-            raise
-        except Exception as exc:  # a solver's exception is its failure
-            return Failure(f"error:{type(exc).__name__}", k), work + 1
-        values.append(value)
-        work += 1 + (len(value) if isinstance(value, (tuple, frozenset)) else 0)
-    return as_outcome(values[-1], len(values) - 1), work
-
-
 def validate(job: ValidateJob) -> Validation:
     """Validate one solver (see the module docstring for what is recorded)."""
     start = time.perf_counter_ns()
@@ -89,7 +65,8 @@ def validate(job: ValidateJob) -> Validation:
     try:
         with time_limit(job.timeout):
             for i, pair in enumerate(job.pairs):
-                outcome, units = _run_counting(job.program, {"I": pair.input, "S": job.demo})
+                value, units = measure_program(job.program, {"I": pair.input, "S": job.demo})
+                outcome = value if type(value) is Failure else as_outcome(value, job.program.output)
                 run += 1
                 if i == 0:
                     work = units

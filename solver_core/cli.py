@@ -8,6 +8,7 @@ message on stderr and no traceback. Subcommands are registered in `COMMANDS`.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import time
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from solver_core.store import StoreError
 from solver_core.tasks import DatasetError, TaskFormatError
 
 
@@ -137,8 +139,10 @@ def settings_from(args: argparse.Namespace, variant_name: str, out_dir: Path):
     from solver_core.pipeline import RunSettings
     from solver_core.variants import get_variant
 
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError(f"--timeout must be positive, got {args.timeout}")
+    if args.timeout is not None and not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise UsageError(f"--timeout must be a positive number of seconds, got {args.timeout}")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {args.workers}")
     if args.parents < 1 or args.mutants < 0:
         raise UsageError("--parents must be >= 1 and --mutants >= 0")
     try:
@@ -263,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command].run(args)
-    except (TaskFormatError, DatasetError, UsageError) as exc:
+    except (TaskFormatError, DatasetError, StoreError, UsageError) as exc:
         print(f"phasebench {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. `phasebench tasks | head`: not an error
@@ -272,6 +276,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"phasebench {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+from solver_core import cli_compare  # noqa: E402,F401,I001  (registers compare, report)
+from solver_core import cli_gate  # noqa: E402,F401  (registers gate)
 
 
 if __name__ == "__main__":

@@ -1,27 +1,56 @@
-"""Execution backends: serial, threads and processes behind one `map` interface.
+"""Execution backends: inline, threads, processes and a sandbox, behind one `map` interface.
 
 `backend.map(fn, items)` returns `[fn(x) for x in items]` in order. Concurrent backends send items
 in chunks (large enough that dispatch cost stays small next to the work), run every chunk under
 `harness.traced` in the worker, and merge the worker's spans back under the span that called `map`,
 which records both its wall time and the workers' busy time.
 
-Processes come from `loky` (cloudpickle, so closures built by the DSL's combinators travel), are
-started once per pipeline run, and are shut down when the backend closes: nothing is left behind.
+Containment. Candidate programs are generated code: they may loop in C, exhaust memory, or kill
+their process (`os._exit`). Pure-Python runaways are stopped inside any process by SIGALRM limits
+(`solver_core.pipeline.evaluate`); for the rest, work runs in processes that can die:
+- `ProcessBackend` (loky, cloudpickle) detects a dead worker or a chunk past its deadline, kills the
+  pool and hands the unfinished items to a sandbox;
+- `SandboxBackend` (pebble) gives each chunk a deadline, kills and replaces a worker that overruns
+  it or dies, and retries the chunk's items one by one; an item that still fails is returned as a
+  `Lost` value, which the caller turns into a recorded failure. Nothing is silently dropped.
+Workers get a memory cap (`RLIMIT_AS`) and a recursion limit. Every pool is shut down when its
+backend closes, so no process, thread or semaphore outlives a run.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import math
 import os
+import resource
+import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from harness import current_span, traced
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+#: Address-space cap of every worker process, bytes (a memory bomb fails there, not here).
+WORKER_MEMORY_BYTES = 4 * 1024**3
+#: Recursion limit in worker processes (deep recursion becomes a RecursionError, not a crash).
+WORKER_RECURSION_LIMIT = 4000
+#: A chunk is presumed stuck after this many items' deadlines (then its items run one by one).
+CHUNK_DEADLINE_ITEMS = 4
+
+
+@dataclass(frozen=True)
+class Lost:
+    """An item whose worker process died (`crashed`) or overran its deadline (`killed`), twice."""
+
+    reason: str
+    detail: str
 
 
 def default_workers() -> int:
@@ -30,6 +59,17 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def limit_worker(memory_bytes: int = WORKER_MEMORY_BYTES, recursion: int = WORKER_RECURSION_LIMIT) -> None:
+    """Worker initializer: cap the address space, set the recursion limit, and let SIGTERM kill at
+    once (a Python-level handler could not run while a candidate loops in C, and the pool would wait
+    seconds before its SIGKILL)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+    sys.setrecursionlimit(recursion)
 
 
 def run_chunk(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
@@ -43,19 +83,18 @@ def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:
 
 
 class Backend:
-    """Runs `fn` over items; the base class runs them serially in the calling thread."""
+    """Runs `fn` over items in the calling process (no containment: for disposable workers)."""
 
-    name = "serial"
+    name = "inline"
+    workers = 1
 
-    def __init__(self, workers: int = 1) -> None:
-        self.workers = workers
-
-    def map(self, fn: Callable[[T], R], items: Sequence[T], chunksize: int | None = None) -> list[R]:
-        """`[fn(x) for x in items]`, in order."""
-        return run_chunk(fn, items)
+    def map(self, fn: Callable[[T], R], items: Sequence[T], chunksize: int | None = None,
+            deadline: float | None = None) -> list[R | Lost]:
+        """`[fn(x) for x in items]`, in order; `deadline` (seconds per item) is ignored inline."""
+        return run_chunk(fn, items)  # type: ignore[return-value]
 
     def close(self) -> None:
-        """Release workers (nothing to do serially)."""
+        """Release workers (nothing to do inline)."""
 
     def __enter__(self) -> Backend:
         return self
@@ -65,31 +104,20 @@ class Backend:
 
 
 class PoolBackend(Backend):
-    """Common part of the thread and process backends: chunking, tracing and span merging."""
+    """Common part of the pooled backends: chunking, tracing and span merging."""
 
-    def _executor(self) -> Executor:
-        raise NotImplementedError
+    def __init__(self, workers: int = 2) -> None:
+        self.workers = workers
 
-    def map(self, fn: Callable[[T], R], items: Sequence[T], chunksize: int | None = None) -> list[R]:
-        if not items:
-            return []
+    def _chunks(self, items: Sequence[T], chunksize: int | None) -> list[Sequence[T]]:
         size = chunksize or max(1, math.ceil(len(items) / (self.workers * 4)))
-        chunks = chunked(items, size)
-        executor = self._executor()
-        handle = current_span()
-        work = traced(run_chunk)
-        futures = [executor.submit(work, fn, chunk) for chunk in chunks]
-        results: list[R] = []
-        for future in futures:
-            done = future.result()
-            handle.merge(done)
-            results.extend(done.result)
-        handle.set(workers=self.workers, chunks=len(chunks), chunksize=size)
-        return results
+        current_span().set(workers=self.workers, chunksize=size)
+        return chunked(items, size)
 
 
 class ThreadBackend(PoolBackend):
-    """A thread pool: concurrency for work that releases the GIL, not for pure-Python work."""
+    """A thread pool: concurrency for work that releases the GIL. It cannot stop or contain
+    anything, so no variant runs candidate code on it."""
 
     name = "threads"
 
@@ -97,10 +125,15 @@ class ThreadBackend(PoolBackend):
         super().__init__(workers)
         self._pool: ThreadPoolExecutor | None = None
 
-    def _executor(self) -> Executor:
+    def map(self, fn: Callable[[T], R], items: Sequence[T], chunksize: int | None = None,
+            deadline: float | None = None) -> list[R | Lost]:
+        if not items:
+            return []
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="phasebench")
-        return self._pool
+        handle = current_span()
+        futures = [self._pool.submit(traced(run_chunk), fn, c) for c in self._chunks(items, chunksize)]
+        return [r for f in futures for r in handle.merge(f.result())]
 
     def close(self) -> None:
         if self._pool is not None:
@@ -108,8 +141,80 @@ class ThreadBackend(PoolBackend):
             self._pool = None
 
 
+class SandboxBackend(PoolBackend):
+    """pebble worker processes: a chunk past its deadline or whose worker died is retried item by
+    item; an item that fails alone too comes back as `Lost`. Workers are killed and replaced."""
+
+    name = "sandbox"
+
+    def __init__(self, workers: int = 1) -> None:
+        super().__init__(workers)
+        self._pool: Any = None
+
+    def _executor(self) -> Any:
+        if self._pool is None:
+            from pebble import ProcessPool
+
+            self._pool = ProcessPool(max_workers=self.workers, initializer=limit_worker)
+        return self._pool
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T], chunksize: int | None = None,
+            deadline: float | None = None) -> list[R | Lost]:
+        if not items:
+            return []
+        chunks = self._chunks(items, chunksize)
+        pool = self._executor()
+        handle = current_span()
+        work = traced(run_chunk)
+
+        def schedule(chunk: Sequence[T]) -> Any:
+            # a chunk may take a few items' deadlines; past that it is presumed stuck and retried item by
+            # item, which costs time but never changes a result (each item then has its own deadline)
+            limit = deadline * min(len(chunk), CHUNK_DEADLINE_ITEMS) if deadline else None
+            return pool.schedule(work, args=(fn, chunk), timeout=limit)
+
+        results: list[R | Lost] = []
+        for chunk, future in [(c, schedule(c)) for c in chunks]:
+            outcome = _settle(future)
+            if not isinstance(outcome, Lost):
+                results.extend(handle.merge(outcome))
+                continue
+            if len(chunk) == 1:
+                handle.add(f"items_{outcome.reason}")
+                results.append(outcome)
+                continue
+            handle.add("chunks_retried")
+            for item in chunk:  # alone, so that one bad item cannot take others with it
+                single = _settle(schedule([item]))
+                if isinstance(single, Lost):
+                    handle.add(f"items_{single.reason}")
+                    results.append(single)
+                else:
+                    results.extend(handle.merge(single))
+        return results
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.stop()
+            self._pool.join()
+            self._pool = None
+
+
+def _settle(future: Any) -> Any:
+    """A future's result, or `Lost` if its worker died or it was killed at its deadline."""
+    from pebble import ProcessExpired
+
+    try:
+        return future.result()
+    except cf.TimeoutError:
+        return Lost("killed", "deadline passed; the worker was killed and replaced")
+    except ProcessExpired as exc:
+        return Lost("crashed", f"worker died (exit code {exc.exitcode})")
+
+
 class ProcessBackend(PoolBackend):
-    """A loky process pool, started on first use and shut down (workers killed) on close."""
+    """A loky process pool (cloudpickle: closures built by DSL combinators travel). A dead worker or
+    a run past its deadline kills the pool; unfinished items go to a `SandboxBackend`."""
 
     name = "processes"
 
@@ -117,12 +222,46 @@ class ProcessBackend(PoolBackend):
         super().__init__(workers)
         self._pool: Any = None
 
-    def _executor(self) -> Executor:
+    def _executor(self) -> Any:
         if self._pool is None:
             from loky import get_reusable_executor
 
-            self._pool = get_reusable_executor(max_workers=self.workers, timeout=60, reuse=True)
+            self._pool = get_reusable_executor(max_workers=self.workers, timeout=60, reuse=True,
+                                               initializer=limit_worker)
         return self._pool
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T], chunksize: int | None = None,
+            deadline: float | None = None) -> list[R | Lost]:
+        if not items:
+            return []
+        from loky.process_executor import ShutdownExecutorError
+
+        chunks = self._chunks(items, chunksize)
+        handle = current_span()
+        executor = self._executor()
+        futures = [executor.submit(traced(run_chunk), fn, c) for c in chunks]
+        # past this the pool is presumed stuck (a loop in C): its unfinished items go to a sandbox
+        rounds = math.ceil(len(chunks) / self.workers)
+        cf.wait(futures, timeout=deadline * CHUNK_DEADLINE_ITEMS * rounds if deadline else None)
+        results: list[R | Lost] = []
+        broken = False
+        for chunk, future in zip(chunks, futures, strict=True):
+            try:
+                if not future.done():
+                    raise cf.TimeoutError
+                results.extend(handle.merge(future.result()))
+                continue
+            except (cf.TimeoutError, cf.CancelledError, BrokenProcessPool, ShutdownExecutorError):
+                broken = True  # the pool failed (not the work: its own exceptions propagate)
+            handle.add("chunks_to_sandbox")
+            if self._pool is not None:  # kill the stuck or broken pool before going on
+                self._pool.shutdown(wait=True, kill_workers=True)
+                self._pool = None
+            with SandboxBackend(self.workers) as sandbox:
+                results.extend(sandbox.map(fn, chunk, chunksize=len(chunk), deadline=deadline))
+        if broken:
+            handle.set(pool_restarted=True)
+        return results
 
     def close(self) -> None:
         if self._pool is not None:
@@ -130,18 +269,25 @@ class ProcessBackend(PoolBackend):
             self._pool = None
 
 
-BACKENDS: dict[str, type[Backend]] = {"serial": Backend, "threads": ThreadBackend, "processes": ProcessBackend}
+BACKENDS: dict[str, type[Backend]] = {
+    "inline": Backend, "threads": ThreadBackend, "processes": ProcessBackend, "sandbox": SandboxBackend,
+}
 
 
 def make_backend(name: str, workers: int | None = None) -> Backend:
-    """A backend by name (`serial`, `threads`, `processes`, `dask`)."""
+    """A backend by name: `inline`, `serial` (a one-worker sandbox: one job at a time, contained),
+    `threads`, `processes`, `sandbox`, `dask`."""
+    if name == "serial":
+        return SandboxBackend(1)
     if name == "dask":
         from solver_core.distributed import DaskBackend
 
         return DaskBackend(workers or default_workers())
     if name not in BACKENDS:
-        raise ValueError(f"unknown backend {name!r}: choose from {', '.join([*BACKENDS, 'dask'])}")
-    return BACKENDS[name](workers or default_workers()) if name != "serial" else Backend()
+        raise ValueError(f"unknown backend {name!r}: choose from serial, {', '.join(BACKENDS)}, dask")
+    if name == "inline":
+        return Backend()
+    return BACKENDS[name](workers or default_workers())  # type: ignore[call-arg]
 
 
 @contextmanager

@@ -95,6 +95,9 @@ class GeneratorConfig:
     mutants: int = 8
     #: probability of 0, 1, 2 mutations per mutant
     mutation_weights: tuple[float, float, float] = (0.35, 0.45, 0.20)
+    #: extra `(label, program)` candidates appended to every batch after the generated ones (seeds from
+    #: elsewhere, or the hostile programs of the reliability tests); they never shift generated steps
+    extra: tuple[tuple[str, Program], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,13 +252,14 @@ def pick_parents(task_id: str, library: Sequence[str], count: int, rng: random.R
     return tuple(own + rng.sample(others, min(count - len(own), len(others))))
 
 
-def merge(programs: Sequence[Program]) -> tuple[tuple[Step, ...], list[int]]:
-    """Interleave programs round-robin into one step list with shared identical calls.
+def merge(programs: Sequence[Program], start: Sequence[Step] = ()) -> tuple[tuple[Step, ...], list[int]]:
+    """Interleave programs round-robin into one step list with shared identical calls, appended to
+    the (already merged) steps `start`.
 
     Returns the steps and, for each program, the index of its output step.
     """
-    steps: list[Step] = []
-    index: dict[Step, int] = {}
+    steps: list[Step] = list(start)
+    index: dict[Step, int] = {s: k for k, s in enumerate(steps)}
     local: list[dict[int, int]] = [{} for _ in programs]
     longest = max(len(p.steps) for p in programs)
     for row in range(longest):
@@ -290,6 +294,10 @@ def generate_batch(task_id: str, parents_library: Mapping[str, Program], seed: i
             meta.append((parent, variant, program != original))
             log.extend(f"{parent}/{variant}: {d}" for d in done)
     steps, outputs = merge(programs)
-    candidates = tuple(Candidate(t_n, mutated, parent, variant)
-                       for t_n, (parent, variant, mutated) in zip(outputs, meta, strict=True))
-    return Batch(task_id, seed, steps, candidates, parents, tuple(log))
+    candidates = [Candidate(t_n, mutated, parent, variant)
+                  for t_n, (parent, variant, mutated) in zip(outputs, meta, strict=True)]
+    if config.extra:
+        steps, extra_outputs = merge([program for _, program in config.extra], start=steps)
+        candidates += [Candidate(t_n, False, label, 0)
+                       for t_n, (label, _) in zip(extra_outputs, config.extra, strict=True)]
+    return Batch(task_id, seed, steps, tuple(candidates), parents, tuple(log))

@@ -14,7 +14,9 @@ else (imports, attributes, dunder names, literals, builtins, keywords, control f
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping
+import importlib
+import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -68,6 +70,24 @@ def constant_values() -> Mapping[str, object]:
     return {name: value for name, value in vars(constants).items() if name.isupper()}
 
 
+#: Environment variable: comma-separated modules whose `PRIMITIVES` dicts extend the DSL (opt-in; used
+#: by the reliability tests to run `solver_core.hostile` inside a real pipeline, workers included).
+EXTRA_PRIMITIVES_ENV = "PHASEBENCH_PRIMITIVES"
+
+
+@cache
+def primitives() -> Mapping[str, Callable[..., object]]:
+    """The DSL's primitives, plus those of the modules named in `$PHASEBENCH_PRIMITIVES`."""
+    out = dict(dsl.PRIMITIVES)
+    for module_name in filter(None, (m.strip() for m in os.environ.get(EXTRA_PRIMITIVES_ENV, "").split(","))):
+        try:
+            extra = importlib.import_module(module_name).PRIMITIVES
+        except (ImportError, AttributeError) as exc:
+            raise ValueError(f"${EXTRA_PRIMITIVES_ENV}: cannot load PRIMITIVES from {module_name!r}: {exc}") from None
+        out.update(extra)
+    return out
+
+
 def namespace() -> Mapping[str, object]:
     """Primitives and constants: everything a program may name besides its inputs and steps."""
     return _namespace()
@@ -75,7 +95,13 @@ def namespace() -> Mapping[str, object]:
 
 @cache
 def _namespace() -> Mapping[str, object]:
-    return {**constant_values(), **dsl.PRIMITIVES}
+    return {**constant_values(), **primitives()}
+
+
+def reset_namespace() -> None:
+    """Forget the cached primitives (after changing `$PHASEBENCH_PRIMITIVES`)."""
+    primitives.cache_clear()
+    _namespace.cache_clear()
 
 
 # ------------------------------------------------------------------------------------- parsing
@@ -134,7 +160,7 @@ def _body(func: ast.FunctionDef, where: str) -> Program:
             raise ProgramFormatError(where, line, f"right-hand side must be one DSL call, got `{_short(call)}`")
         if not isinstance(call.func, ast.Name):
             raise ProgramFormatError(where, line, f"`{_short(call.func)}` is not a DSL primitive name")
-        if call.func.id not in dsl.PRIMITIVES:
+        if call.func.id not in primitives():
             raise ProgramFormatError(where, line, f"`{call.func.id}` is not a DSL primitive")
         if call.keywords:
             raise ProgramFormatError(where, line, "keyword arguments are not allowed")

@@ -133,9 +133,16 @@ class Store:
             return []
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StoreError(f"{path}: unreadable pool file ({exc})") from None
+        except ValueError as exc:
+            raise StoreError(f"{path}: malformed pool file, not JSON ({exc})") from None
+        if not isinstance(raw, list):
+            raise StoreError(f"{path}: malformed pool file, expected a list of entries, got {type(raw).__name__}")
+        try:
             return [PoolEntry(str(e["md5"]), int(e["o_score"]), int(e["cells"]), int(e["grade"])) for e in raw]
         except (ValueError, KeyError, TypeError) as exc:
-            raise StoreError(f"{path}: malformed pool file ({exc})") from None
+            raise StoreError(f"{path}: malformed pool entry ({type(exc).__name__}: {exc})") from None
 
     def write_solver(self, md5: str, source: str) -> bool:
         """Write `solver_md5/<md5>.py` unless present; True if a file was written."""

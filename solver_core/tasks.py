@@ -215,7 +215,7 @@ def select_tasks(tasks: tuple[Task, ...], spec: str | None) -> tuple[Task, ...]:
     ids = [s.strip() for s in spec.split(",") if s.strip()]
     missing = [i for i in ids if i not in index]
     if missing:
-        raise DatasetError(f"--tasks: unknown task id(s) {', '.join(missing)}")
+        raise DatasetError(f"unknown task id(s) {', '.join(missing)}")
     return tuple(index[i] for i in ids)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from solver_core.generator import Batch
-from solver_core.pipeline.inline import MAX_CALLS, md5_text, tree_size
+from solver_core.pipeline.inline import inline_problem, md5_text
 from solver_core.pipeline.score import Scores
 from solver_core.program import Program, extract, render
 from solver_core.store import POOL_SIZE, PoolEntry
@@ -61,7 +61,7 @@ def refuse_hopeless(unique: Sequence[Rebuilt], stored: Sequence[PoolEntry],
                     bound: int = POOL_SIZE) -> list[Rebuilt]:
     """Drop candidates that at least `bound` surely-distinct programs beat on (o_score, cells)."""
     # only candidates that will survive inlining's size cap can push others out of the pool
-    new_keys = sorted(((c.o_score, c.cells) for c in unique if tree_size(c.program) <= MAX_CALLS), reverse=True)
+    new_keys = sorted(((c.o_score, c.cells) for c in unique if inline_problem(c.program) is None), reverse=True)
     old_keys = sorted(((e.o_score, e.cells) for e in stored), reverse=True)
 
     def better(keys: list[tuple[int, int]], key: tuple[int, int]) -> int:

@@ -21,10 +21,12 @@ from solver_core.store import atomic_write_text
 
 #: Largest canonical expression, in DSL calls, before a program is refused as a blow-up.
 MAX_CALLS = 400
+#: Deepest nesting of calls in a canonical expression (Python's parser stops at 200 parentheses).
+MAX_DEPTH = 100
 
 
 class InlineTooLarge(ValueError):
-    """The inlined tree of a program would exceed `MAX_CALLS` calls."""
+    """The inlined tree of a program would exceed `MAX_CALLS` calls or `MAX_DEPTH` nesting."""
 
 
 def md5_text(text: str) -> str:
@@ -40,6 +42,25 @@ def tree_size(program: Program) -> int:
     return sizes[-1]
 
 
+def tree_depth(program: Program) -> int:
+    """Nesting depth of the program's inlined expression, computed on the DAG."""
+    depths: list[int] = []
+    for step in program.steps:
+        depths.append(1 + max((depths[a] for a in step.args if isinstance(a, int)), default=0))
+    return depths[-1]
+
+
+def inline_problem(program: Program) -> str | None:
+    """Why a program cannot be inlined (too many calls, too deep), or None."""
+    size = tree_size(program)
+    if size > MAX_CALLS:
+        return f"inlined program would have {size} calls (cap {MAX_CALLS})"
+    depth = tree_depth(program)
+    if depth > MAX_DEPTH:
+        return f"inlined program would nest {depth} calls deep (cap {MAX_DEPTH})"
+    return None
+
+
 class _Substitute(ast.NodeTransformer):
     def __init__(self, definitions: dict[str, ast.expr]) -> None:
         self.definitions = definitions
@@ -52,9 +73,9 @@ class _Substitute(ast.NodeTransformer):
 
 def canonical_source(program: Program, params: tuple[str, ...] = ("S", "I")) -> str:
     """The canonical source of a program: its readable source, parsed, inlined and unparsed."""
-    size = tree_size(program)
-    if size > MAX_CALLS:
-        raise InlineTooLarge(f"inlined program would have {size} calls (cap {MAX_CALLS})")
+    problem = inline_problem(program)
+    if problem:
+        raise InlineTooLarge(problem)
     module = ast.parse(render(program, "solve", params))
     func = module.body[0]
     assert isinstance(func, ast.FunctionDef)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
 from harness import Recorder, span
-from solver_core.execution import backends, default_workers
+from solver_core.execution import Lost, backends, default_workers
 from solver_core.pipeline.inline import InlineCache
 from solver_core.pipeline.task import Phases, RunSettings, TaskResult, run_batt
 from solver_core.tasks import Task
@@ -44,19 +44,36 @@ def result_digest(results: Sequence[TaskResult]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def run_tasks(settings: RunSettings, tasks: Sequence[Task]) -> list[TaskResult]:
-    """Run tasks one after another in this process (also the unit of work of a task worker)."""
+def run_tasks(settings: RunSettings, tasks: Sequence[Task], *, disposable: bool = False,
+              progress: Callable[[str], None] | None = None) -> list[TaskResult]:
+    """Run tasks one after another.
+
+    In the main process, candidate code of "serial" phases runs in a one-worker sandbox; in a
+    `disposable` worker process (a task worker, which the main process replaces if it dies) it
+    runs inline. `progress` is called with each task's id as it finishes.
+    """
     v = settings.variant
     cache = InlineCache(settings.cache_dir) if v.inline_cache else None
-    names = (v.score_backend, v.validate_backend)
-    with backends(names) as opened:
-        ctx = Phases(settings, opened, cache)
-        return [run_batt(task, ctx) for task in tasks]
+    wanted = {v.score_backend, v.validate_backend}
+    actual = {n: "inline" if disposable and n == "serial" else n for n in wanted}
+    with backends(sorted(set(actual.values()))) as opened:
+        ctx = Phases(settings, {n: opened[actual[n]] for n in wanted}, cache)
+        results = []
+        for task in tasks:
+            results.append(run_batt(task, ctx))
+            if progress is not None:
+                progress(task.id)
+        return results
 
 
 def run_pipeline(tasks: Sequence[Task], settings: RunSettings, *, workers: int | None = None,
-                 workload: dict[str, object] | None = None) -> PipelineResult:
-    """Run every task through the pipeline under a fresh `Recorder`; save `run.json`."""
+                 workload: dict[str, object] | None = None,
+                 progress: Callable[[str], None] | None = None) -> PipelineResult:
+    """Run every task through the pipeline under a fresh `Recorder`; save `run.json`.
+
+    `progress` is called with each task's id as the task finishes (with task workers: per chunk,
+    once the chunks are back).
+    """
     v = settings.variant
     if v.inline_cache and settings.cache_dir is None:
         settings = replace(settings, cache_dir=settings.out_dir / "cache" / "inline")
@@ -67,13 +84,23 @@ def run_pipeline(tasks: Sequence[Task], settings: RunSettings, *, workers: int |
     with Recorder(variant=v.name, workload=description, keep_samples=True) as rec:
         rec.meta["strategies"] = v.strategies()
         if v.task_backend == "serial":
-            results = run_tasks(settings, tasks)
+            results = run_tasks(settings, tasks, progress=progress)
         else:
             size = max(1, math.ceil(len(tasks) / (workers * 4)))
             chunks = [list(tasks[i:i + size]) for i in range(0, len(tasks), size)]
-            with span("tasks", workers=workers), backends([v.task_backend], workers) as opened:
-                per_chunk = opened[v.task_backend].map(partial(run_tasks, settings), chunks, chunksize=1)
-            results = [r for chunk in per_chunk for r in chunk]
+            deadline = settings.task_deadline * size if settings.task_deadline else None
+            with span("tasks", workers=workers) as s, backends([v.task_backend], workers) as opened:
+                work = partial(run_tasks, settings, disposable=True)
+                per_chunk = opened[v.task_backend].map(work, chunks, chunksize=1, deadline=deadline)
+            results = []
+            for chunk, done in zip(chunks, per_chunk, strict=True):
+                if isinstance(done, Lost):  # a task worker died or hung: these tasks again, contained
+                    s.add("tasks_rerun_contained", len(chunk))
+                    done = run_tasks(settings, chunk)
+                results.extend(done)
+                if progress is not None:
+                    for task in chunk:
+                        progress(task.id)
         with span("digest"):
             digest = result_digest(results)
     rec.result.update({

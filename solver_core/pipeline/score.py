@@ -74,11 +74,7 @@ def _run_independent(job: SampleJob, inputs: Mapping[str, object]) -> dict[int, 
     """Each candidate's program rebuilt and run on its own, duplicates included (the naive way)."""
     outcomes: dict[int, Outcome] = {}
     for cand in job.batch.candidates:
-        cone = dependencies(job.batch.steps, cand.t_n)
-        outcome = program_outcome(renumber(job.batch.steps, cone), inputs, job.step_timeout)
-        if type(outcome) is Failure:  # report the failing step in batch numbering
-            outcome = Failure(outcome.reason, cone[outcome.step])
-        outcomes[cand.t_n] = outcome
+        outcomes[cand.t_n] = evaluate_candidate((job, cand.t_n))
     return outcomes
 
 
@@ -126,6 +122,25 @@ def score_sample(job: SampleJob) -> SampleScores:
     with span("run_batch", strategy=job.strategy):
         run = _run_shared if job.strategy == "shared" else _run_independent
         outcomes = run(job, inputs)
+    return finish_sample(job, outcomes)
+
+
+def evaluate_candidate(item: tuple[SampleJob, int]) -> Outcome:
+    """One candidate alone on one sample (the fallback when a whole sample's worker was lost)."""
+    job, t_n = item
+    cone = dependencies(job.batch.steps, t_n)
+    outcome = program_outcome(renumber(job.batch.steps, cone), {"I": job.pair.input, "S": job.demo},
+                              job.step_timeout)
+    return Failure(outcome.reason, cone[outcome.step]) if type(outcome) is Failure else outcome
+
+
+def lost_outcome(reason: str, t_n: int) -> Failure:
+    """The recorded failure of a candidate whose worker died (`crashed`) or was killed (`killed`)."""
+    return Failure(reason, t_n)
+
+
+def finish_sample(job: SampleJob, outcomes: Mapping[int, Outcome]) -> SampleScores:
+    """Exact matches, cell scores and differ scores of a sample's candidate outcomes."""
     with span("match"):
         expected = job.pair.output
         matched = frozenset(t for t, got in outcomes.items() if got == expected)

@@ -14,13 +14,22 @@ from pathlib import Path
 
 from harness import current_span, span
 from solver_core.differs import differ_programs, differ_score
-from solver_core.execution import Backend
+from solver_core.execution import Backend, Lost
 from solver_core.generator import Batch, GeneratorConfig, generate_batch
 from solver_core.pipeline.evaluate import Failure, run_program
 from solver_core.pipeline.filter import Rebuilt, drop_duplicates, rebuild, refuse_hopeless
 from solver_core.pipeline.inline import InlineCache, InlineTooLarge, canonical_source, expand, md5_text
-from solver_core.pipeline.score import SampleScores, Scores, combine, sample_jobs, score_sample
-from solver_core.pipeline.validate import ValidateJob, Validation, validate
+from solver_core.pipeline.score import (
+    SampleScores,
+    Scores,
+    combine,
+    evaluate_candidate,
+    finish_sample,
+    lost_outcome,
+    sample_jobs,
+    score_sample,
+)
+from solver_core.pipeline.validate import ValidateJob, Validation, lost_validation, validate
 from solver_core.solvers import library_programs
 from solver_core.store import PoolEntry, Store
 from solver_core.tasks import Task
@@ -42,6 +51,20 @@ class RunSettings:
     @property
     def store(self) -> Store:
         return Store(self.out_dir)
+
+    # Deadlines after which a worker is presumed stuck in code SIGALRM cannot interrupt (a loop in C),
+    # killed and replaced: generous multiples of `timeout`, so that they never fire on honest work.
+    @property
+    def solver_deadline(self) -> float | None:
+        return 2 * self.timeout + 0.5 if self.timeout else None
+
+    @property
+    def sample_deadline(self) -> float | None:
+        return 4 * self.timeout if self.timeout else None
+
+    @property
+    def task_deadline(self) -> float | None:
+        return 20 * self.timeout if self.timeout else None
 
 
 @dataclass(frozen=True)
@@ -66,6 +89,10 @@ class TaskResult:
     pool: tuple[StoredSolver, ...]
     d_score: Mapping[str, int]
     stored: tuple[str, ...]
+    #: t_n -> (o_score, cells) of every distinct candidate
+    scores: Mapping[int, tuple[int, int]]
+    #: t_n -> per-sample failure reasons ("" where it produced a grid), for every candidate that failed
+    failures: Mapping[int, tuple[str, ...]]
     counters: Mapping[str, int]
 
     def digest_payload(self) -> dict[str, object]:
@@ -78,6 +105,8 @@ class TaskResult:
                      for s in self.pool],
             "d_score": dict(sorted(self.d_score.items())),
             "stored": list(self.stored),
+            "scores": {str(t): list(s) for t, s in sorted(self.scores.items())},
+            "failures": {str(t): list(r) for t, r in sorted(self.failures.items())},
         }
 
 
@@ -100,12 +129,32 @@ class Phases:
 
 
 # ------------------------------------------------------------------------------------- phases
+def count(**counts: int) -> None:
+    """Add per-task counts to the current span's counters (they sum over the tasks of a run)."""
+    handle = current_span()
+    for name, n in counts.items():
+        handle.add(name, n)
+
+
+
 def _score(task: Task, batch: Batch, kind: str, ctx: Phases) -> list[SampleScores]:
-    v = ctx.settings.variant
-    jobs = sample_jobs(task, batch, kind, v.scoring, v.memo_differs, ctx.settings.timeout)
-    results = ctx.backends[v.score_backend].map(score_sample, jobs, chunksize=1)
-    current_span().set(samples=len(jobs), candidates_in=len(batch.candidates))
-    return results
+    s = ctx.settings
+    backend = ctx.backends[s.variant.score_backend]
+    jobs = sample_jobs(task, batch, kind, s.variant.scoring, s.variant.memo_differs, s.timeout)
+    results = backend.map(score_sample, jobs, chunksize=1, deadline=s.sample_deadline)
+    handle = current_span()
+    count(samples=len(jobs), candidates_in=len(batch.candidates))
+    for n, (job, result) in enumerate(zip(jobs, results, strict=True)):
+        if isinstance(result, Lost):  # the sample's worker died or hung: each candidate alone
+            handle.add("samples_lost")
+            distinct = sorted({c.t_n for c in batch.candidates})
+            alone = backend.map(evaluate_candidate, [(job, t) for t in distinct], chunksize=1,
+                                deadline=s.solver_deadline)
+            outcomes = {t: lost_outcome(o.reason, t) if isinstance(o, Lost) else o
+                        for t, o in zip(distinct, alone, strict=True)}
+            handle.add("candidates_lost", sum(isinstance(o, Lost) for o in alone))
+            results[n] = finish_sample(job, outcomes)
+    return results  # type: ignore[return-value]
 
 
 @span("score_demo")
@@ -123,24 +172,23 @@ def score_test(task: Task, batch: Batch, ctx: Phases) -> list[SampleScores]:
 @span("phase1_filter")
 def phase1_filter(task: Task, batch: Batch, scores: Scores, ctx: Phases) -> list[Rebuilt]:
     """Rebuild every candidate's program; with the early filter, drop duplicates and hopeless ones."""
-    handle = current_span()
     rebuilt = rebuild(batch, scores)
-    handle.set(candidates_in=len(rebuilt))
     if not ctx.settings.variant.early_filter:
-        handle.set(candidates_out=len(rebuilt))
+        count(candidates_in=len(rebuilt), candidates_out=len(rebuilt))
         return rebuilt
     unique = drop_duplicates(rebuilt)
     kept = refuse_hopeless(unique, ctx.settings.store.load_pool(task.id))
-    handle.set(duplicates=len(rebuilt) - len(unique), refused=len(unique) - len(kept), candidates_out=len(kept))
+    count(candidates_in=len(rebuilt), duplicates=len(rebuilt) - len(unique), refused=len(unique) - len(kept),
+          candidates_out=len(kept))
     return kept
 
 
 @span("phase2_inline")
 def phase2_inline(candidates: Sequence[Rebuilt], ctx: Phases) -> list[Inlined]:
     """Inline every candidate to its canonical source; refuse blow-ups with a recorded reason."""
-    handle = current_span()
     out = []
     too_large = 0
+    hits, misses = (ctx.cache.hits, ctx.cache.misses) if ctx.cache else (0, 0)
     for c in candidates:
         try:
             text = ctx.cache.canonical(c.program) if ctx.cache else canonical_source(c.program)
@@ -148,9 +196,9 @@ def phase2_inline(candidates: Sequence[Rebuilt], ctx: Phases) -> list[Inlined]:
             too_large += 1
             continue
         out.append(Inlined(c, md5_text(text), text))
-    handle.set(candidates_in=len(candidates), candidates_out=len(out), too_large=too_large)
+    count(candidates_in=len(candidates), candidates_out=len(out), too_large=too_large)
     if ctx.cache:
-        handle.set(cache_hits=ctx.cache.hits, cache_misses=ctx.cache.misses)
+        count(cache_hits=ctx.cache.hits - hits, cache_misses=ctx.cache.misses - misses)
     return out
 
 
@@ -164,14 +212,15 @@ def phase3a_validate(task: Task, inlined: Sequence[Inlined], scores: Scores, ctx
     jobs = [ValidateJob(c.rebuilt.t_n, c.rebuilt.program, pairs, len(task.demo), task.demo_samples,
                         tuple(o[c.rebuilt.t_n] == p.output for o, p in zip(outcomes, pairs, strict=True)),
                         s.timeout, s.variant.early_exit) for c in inlined]
-    results = ctx.backends[s.variant.validate_backend].map(validate, jobs)
-    handle = current_span()
-    handle.set(candidates_in=len(jobs), candidates_out=len(results),
-               passed=sum(r.status == "pass" for r in results),
-               timeouts=sum(r.status.endswith(":timeout") for r in results),
-               errors=sum(":error:" in r.status for r in results),
-               disagreements=sum(r.disagreements for r in results),
-               pairs_run=sum(r.pairs_run for r in results))
+    results = ctx.backends[s.variant.validate_backend].map(validate, jobs, deadline=s.solver_deadline)
+    results = [lost_validation(job.t_n, r) if isinstance(r, Lost) else r for job, r in zip(jobs, results, strict=True)]
+    count(candidates_in=len(jobs), candidates_out=len(results),
+          passed=sum(r.status == "pass" for r in results),
+          timeouts=sum(r.status.endswith("timeout") or r.status == "killed" for r in results),
+          crashed=sum(r.status == "crashed" for r in results),
+          errors=sum(":error:" in r.status for r in results),
+          disagreements=sum(r.disagreements for r in results),
+          pairs_run=sum(r.pairs_run for r in results))
     return results
 
 
@@ -183,7 +232,7 @@ def phase3b_file_ops(task: Task, inlined: Sequence[Inlined], validations: Sequen
     offered = [(PoolEntry(c.md5, c.rebuilt.o_score, c.rebuilt.cells, v.grade), expand(c.canonical))
                for c, v in zip(inlined, validations, strict=True)]
     update = ctx.settings.store.update_pool(task.id, offered, write_all=naive)
-    current_span().set(candidates_in=len(offered), candidates_out=len(update.kept), added=len(update.added),
+    count(candidates_in=len(offered), candidates_out=len(update.kept), added=len(update.added),
                        evicted=len(update.evicted), files_written=update.files_written)
     return update.kept
 
@@ -206,7 +255,7 @@ def phase4_differs(task: Task, pool: Sequence[PoolEntry], by_md5: Mapping[str, I
         written += store.write_differ(task.id, md5, expand(text, where=f"differ {name}"), d)
         s_scores[md5] = {e.md5: scores.s_score[name][by_md5[e.md5].rebuilt.t_n] for e in pool if e.md5 in by_md5}
     store.write_differ_scores(task.id, s_scores)
-    current_span().set(differs=len(d_score), files_written=written + 1)
+    count(differs=len(d_score), files_written=written + 1)
     return d_score, s_scores
 
 
@@ -232,13 +281,25 @@ def check_batt(task: Task, batch: Batch, ctx: Phases) -> TaskResult:
     stored = sorted(str(store.solver_link(task.id, e).relative_to(store.root)) for e in pool)
     # identical programs share their output step (common-subexpression elimination)
     unique = len({c.t_n for c in batch.candidates})
-    return TaskResult(task.id, len(batch.candidates), unique, solvers, d_score, tuple(stored), {})
+    candidate_scores = {t: (scores.o_score[t], scores.cells[t]) for t in scores.o_score}
+    return TaskResult(task.id, len(batch.candidates), unique, solvers, d_score, tuple(stored),
+                      candidate_scores, failure_reasons(scores), {})
+
+
+def failure_reasons(scores: Scores) -> dict[int, tuple[str, ...]]:
+    """Per failing candidate, its failure reason on every sample (demo pairs first)."""
+    out: dict[int, tuple[str, ...]] = {}
+    for t_n in scores.o_score:
+        reasons = tuple(s.outcomes[t_n].reason if type(s.outcomes[t_n]) is Failure else "" for s in scores.samples)
+        if any(reasons):
+            out[t_n] = reasons
+    return out
 
 
 @span("run_batt")
 def run_batt(task: Task, ctx: Phases) -> TaskResult:
     """Generate the task's batch of candidates and run every phase on it."""
-    with span("generate") as s:
+    with span("generate"):
         batch = generate_batch(task.id, library_programs(), ctx.settings.seed, ctx.settings.generator)
-        s.set(parents=len(batch.parents), candidates=len(batch.candidates), steps=len(batch.steps))
+        count(parents=len(batch.parents), candidates=len(batch.candidates), steps=len(batch.steps))
     return check_batt(task, batch, ctx)

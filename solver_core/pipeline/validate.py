@@ -82,3 +82,8 @@ def validate(job: ValidateJob) -> Validation:
             status = f"demo[{i}]:timeout"
     grade = work.bit_length() if work >= 0 else TIMEOUT_GRADE
     return Validation(job.t_n, status, max(work, 0), grade, time.perf_counter_ns() - start, run, disagreements)
+
+
+def lost_validation(t_n: int, lost: object) -> Validation:
+    """What is recorded for a solver whose worker died (`crashed`) or hung past its deadline (`killed`)."""
+    return Validation(t_n, getattr(lost, "reason", "crashed"), 0, TIMEOUT_GRADE, 0, 0, 0)

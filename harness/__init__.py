@@ -24,9 +24,20 @@ from harness.recorder import Recorder
 from harness.span import call_in_span, current_span, span
 
 if TYPE_CHECKING:
+    from harness.interleave import run_interleaved
     from harness.memory import MemoryPass, memory_pass
+    from harness.processors.compare import compare_records, phase_times
     from harness.profile import ProfilePass, profile_pass
-    from harness.renderers import JSONRenderer, Renderer, TerminalRenderer, print_record, render_terminal
+    from harness.renderers import (
+        JSONRenderer,
+        MarkdownRenderer,
+        Renderer,
+        TerminalRenderer,
+        print_record,
+        render_terminal,
+    )
+    from harness.report import write_report
+    from harness.stats import RatioCI, median, ratio_ci
 
 # Imported on first use (PEP 562), so that `import harness` in a worker process stays light:
 # pyinstrument, rich and tracemalloc are only needed for profiling, rendering and memory passes.
@@ -40,6 +51,14 @@ _LAZY = {
     "TerminalRenderer": "harness.renderers",
     "print_record": "harness.renderers",
     "render_terminal": "harness.renderers",
+    "MarkdownRenderer": "harness.renderers",
+    "RatioCI": "harness.stats",
+    "median": "harness.stats",
+    "ratio_ci": "harness.stats",
+    "run_interleaved": "harness.interleave",
+    "compare_records": "harness.processors.compare",
+    "phase_times": "harness.processors.compare",
+    "write_report": "harness.report",
 }
 
 
@@ -62,6 +81,8 @@ __all__ = [
     "SCHEMA",
     "JSONRenderer",
     "LoadedRecord",
+    "MarkdownRenderer",
+    "RatioCI",
     "MemoryPass",
     "ProfilePass",
     "Recorder",
@@ -71,14 +92,20 @@ __all__ = [
     "Traced",
     "TracedCall",
     "call_in_span",
+    "compare_records",
     "current_span",
     "load_record",
+    "median",
     "memory_pass",
     "merge_worker",
+    "phase_times",
     "print_record",
     "profile_pass",
+    "ratio_ci",
     "render_terminal",
+    "run_interleaved",
     "span",
     "traced",
     "traced_from_exception",
+    "write_report",
 ]

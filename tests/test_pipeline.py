@@ -27,7 +27,7 @@ from solver_core.pipeline.task import Inlined, Phases, check_batt, phase3a_valid
 from solver_core.pipeline.validate import TIMEOUT_GRADE, ValidateJob, validate
 from solver_core.program import Program, Step, parse_function, render
 from solver_core.solvers import library_programs
-from solver_core.store import POOL_SIZE, PoolEntry, Store, StoreError
+from solver_core.store import POOL_SIZE, PoolEntry, Store
 from solver_core.variants import get_variant
 
 PHASE_SPANS = ("run_batt", "generate", "check_batt", "score_demo", "score_test", "phase1_filter",

@@ -37,7 +37,7 @@ class StoreError(ValueError):
 def atomic_write_text(path: Path, text: str) -> None:
     """Write `text` to `path` via a temporary file in the same folder and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{os.getpid()}-", suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -52,7 +52,7 @@ def atomic_link(target: Path, link: Path) -> None:
     """Create (or replace) `link` as a RELATIVE symbolic link to `target`, atomically."""
     link.parent.mkdir(parents=True, exist_ok=True)
     relative = os.path.relpath(target, link.parent)
-    tmp = link.parent / f".tmp-link-{os.getpid()}-{link.name}"
+    tmp = link.parent / f".tmp-{os.getpid()}-link-{link.name}"
     with _ignoring(FileNotFoundError):
         os.unlink(tmp)
     os.symlink(relative, tmp)
@@ -65,6 +65,17 @@ def _ignoring(*errors: type[BaseException]) -> Iterator[None]:
         yield
     except errors:
         pass
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager
@@ -205,6 +216,22 @@ class Store:
         """`differ_dir/<task>/scores.json`: s_score[differ md5][solver md5]."""
         atomic_write_text(self.root / "differ_dir" / task_id / "scores.json",
                           json.dumps(scores, indent=1, sort_keys=True) + "\n")
+
+    def remove_stale_temporaries(self) -> int:
+        """Delete temporary files left by writers that were killed (their process no longer exists);
+        returns how many. Temporaries of live processes (a concurrent run) are left alone."""
+        removed = 0
+        for top in ("solver_md5", "solver_dir", "differ_md5", "differ_dir", "cache"):
+            base = self.root / top
+            if not base.exists():
+                continue
+            for path in base.rglob(".tmp-*"):
+                pid = path.name.split("-")[1] if path.name.count("-") >= 2 else ""  # .tmp-<pid>-...
+                if pid.isdigit() and not _alive(int(pid)):
+                    with _ignoring(FileNotFoundError):
+                        path.unlink()
+                        removed += 1
+        return removed
 
     def stored_names(self) -> list[str]:
         """Every file and link under the store's folders, relative to the root, sorted."""

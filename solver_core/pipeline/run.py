@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from harness import Recorder, span
+from harness import Recorder, current_span, span
 from solver_core.execution import Lost, backends, default_workers
 from solver_core.pipeline.inline import InlineCache
 from solver_core.pipeline.task import Phases, RunSettings, TaskResult, run_batt
@@ -83,6 +83,10 @@ def run_pipeline(tasks: Sequence[Task], settings: RunSettings, *, workers: int |
                    "mutants": settings.generator.mutants, "workers": workers, **(workload or {})}
     with Recorder(variant=v.name, workload=description, keep_samples=True) as rec:
         rec.meta["strategies"] = v.strategies()
+        with span("open_store"):
+            stale = settings.store.remove_stale_temporaries()
+            if stale:
+                current_span().add("stale_temporaries_removed", stale)
         if v.task_backend == "serial":
             results = run_tasks(settings, tasks, progress=progress)
         else:

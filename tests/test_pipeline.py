@@ -370,7 +370,7 @@ def _assert_phase_spans(result, spans_named, under: str | None, count: int) -> N
 def test_every_phase_span_present_serial(baseline_run, spans_named):
     result, _ = baseline_run
     _assert_phase_spans(result, spans_named, None, 1)
-    assert [c.name for c in result.recorder.tree.children.values()][:2] == ["run_batt", "digest"]
+    assert [c.name for c in result.recorder.tree.children.values()][:3] == ["open_store", "run_batt", "digest"]
 
 
 def test_every_phase_span_present_fast(two_tasks, small_config, fresh_out, spans_named, span_lookup):

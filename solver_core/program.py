@@ -118,7 +118,11 @@ def parse_function(source: str, *, where: str) -> tuple[str, tuple[str, ...], Pr
     if len(module.body) != 1 or not isinstance(module.body[0], ast.FunctionDef):
         line = module.body[0].lineno if module.body else None
         raise ProgramFormatError(where, line, "expected exactly one function definition and nothing else")
-    func = module.body[0]
+    return parse_function_node(module.body[0], where=where)
+
+
+def parse_function_node(func: ast.FunctionDef, *, where: str) -> tuple[str, tuple[str, ...], Program]:
+    """`parse_function` for an already parsed function definition (e.g. one of a module's)."""
     return func.name, _params(func, where), _body(func, where)
 
 

@@ -16,6 +16,7 @@ from solver_core.pipeline.inline import (
     InlineTooLarge,
     canonical_source,
     expand,
+    inline_problem,
     md5_text,
     tree_size,
 )
@@ -186,10 +187,12 @@ def test_inline_cache_hits_memory_and_disk(tmp_path):
     first = [cache.canonical(p) for p in programs + programs]
     assert (cache.hits, cache.misses) == (2, 2)
     assert first == [canonical_source(p) for p in programs + programs]
+    assert list(tmp_path.iterdir()) == []  # nothing on disk before a flush
+    assert cache.flush() == 1 and cache.flush() == 0  # one shard for both entries, then nothing new
+    assert len(list(tmp_path.glob("*.json"))) == 1
     again = InlineCache(tmp_path)  # a new run reads the disk copies
     assert [again.canonical(p) for p in programs] == first[:2]
     assert (again.hits, again.misses) == (2, 0)
-    assert len(list(tmp_path.rglob("*.py"))) == 2
     assert InlineCache(None).canonical(programs[0]) == first[0]
     with pytest.raises(InlineTooLarge):
         cache.canonical(_doubling_chain(9))
@@ -234,3 +237,16 @@ def test_parse_function_refuses_anything_but_straight_line_dsl(source, problem):
         parse_function(source, where="somewhere.py")
     assert problem in str(info.value)
     assert str(info.value).startswith("somewhere.py")
+
+
+def test_inline_cache_compacts_many_shards(tmp_path):
+    cache = InlineCache(tmp_path)
+    programs = [p for p in LIB.values() if inline_problem(p) is None][: InlineCache.MAX_SHARDS + 2]
+    for p in programs:
+        cache.canonical(p)
+        cache.flush()
+    shards = list(tmp_path.glob("*.json"))
+    assert len(shards) <= 2
+    again = InlineCache(tmp_path)
+    assert [again.canonical(p) for p in programs] == [cache.canonical(p) for p in programs]
+    assert again.misses == 0

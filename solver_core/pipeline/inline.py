@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,24 +121,36 @@ def expand(canonical: str, *, where: str = "canonical source") -> str:
 @dataclass
 class InlineCache:
     """Canonical sources keyed by the md5 of the readable source: in memory, and on disk if a folder
-    is given (one small file per entry, written atomically, shared safely between processes)."""
+    is given. The disk side is batched: new entries are written together as one shard file per
+    `flush()` (atomically, so processes and runs can share the folder), and every shard is read once
+    when the cache is first used; more than `MAX_SHARDS` shards are compacted into one."""
 
     folder: Path | None = None
     hits: int = 0
     misses: int = 0
 
+    MAX_SHARDS = 64
+
     def __post_init__(self) -> None:
         self._memory: dict[str, str] = {}
+        self._pending: dict[str, str] = {}
+        self._loaded = self.folder is None
+
+    def _load(self) -> None:
+        self._loaded = True
+        assert self.folder is not None
+        for shard in sorted(self.folder.glob("[!.]*.json")):
+            try:
+                self._memory.update(json.loads(shard.read_text(encoding="utf-8")))
+            except (OSError, ValueError):  # a shard compacted away meanwhile, or unreadable: a cache miss
+                continue
 
     def canonical(self, program: Program, params: tuple[str, ...] = ("S", "I")) -> str:
         """`canonical_source(program)`, from the cache when possible."""
+        if not self._loaded:
+            self._load()
         key = md5_text(render(program, "solve", params))
         found = self._memory.get(key)
-        if found is None and self.folder is not None:
-            path = self.folder / key[:2] / f"{key}.py"
-            if path.is_file():
-                found = path.read_text(encoding="utf-8")
-                self._memory[key] = found
         if found is not None:
             self.hits += 1
             return found
@@ -144,5 +158,22 @@ class InlineCache:
         result = canonical_source(program, params)
         self._memory[key] = result
         if self.folder is not None:
-            atomic_write_text(self.folder / key[:2] / f"{key}.py", result)
+            self._pending[key] = result
         return result
+
+    def flush(self) -> int:
+        """Write the entries added since the last flush as one shard; returns files written."""
+        if self.folder is None or not self._pending:
+            return 0
+        text = json.dumps(self._pending, sort_keys=True)
+        atomic_write_text(self.folder / f"{os.getpid()}-{md5_text(text)}.json", text)
+        self._pending = {}
+        shards = sorted(self.folder.glob("[!.]*.json"))
+        if len(shards) > self.MAX_SHARDS:  # compact: everything known in one shard, then drop the others
+            merged = json.dumps(self._memory, sort_keys=True)
+            atomic_write_text(self.folder / f"all-{md5_text(merged)}.json", merged)
+            for shard in shards:
+                if not shard.name.startswith("all-") or shard.name != f"all-{md5_text(merged)}.json":
+                    shard.unlink(missing_ok=True)
+            return 2
+        return 1

@@ -17,9 +17,10 @@ from functools import partial
 from pathlib import Path
 
 from harness import Recorder, current_span, span
-from solver_core.execution import Lost, backends, default_workers
+from solver_core.execution import Backend, Lost, backends, default_workers, make_backend
 from solver_core.pipeline.inline import InlineCache
 from solver_core.pipeline.task import Phases, RunSettings, TaskResult, run_batt
+from solver_core.solvers import library_programs
 from solver_core.tasks import Task
 
 
@@ -56,6 +57,9 @@ def run_tasks(settings: RunSettings, tasks: Sequence[Task], *, disposable: bool 
     cache = InlineCache(settings.cache_dir) if v.inline_cache else None
     wanted = {v.score_backend, v.validate_backend}
     actual = {n: "inline" if disposable and n == "serial" else n for n in wanted}
+    if disposable:
+        with span("worker_setup"):  # a fresh worker parses the solver library once: show it, honestly
+            library_programs()
     with backends(sorted(set(actual.values()))) as opened:
         ctx = Phases(settings, {n: opened[actual[n]] for n in wanted}, cache)
         results = []
@@ -64,6 +68,15 @@ def run_tasks(settings: RunSettings, tasks: Sequence[Task], *, disposable: bool 
             if progress is not None:
                 progress(task.id)
         return results
+
+
+def task_backend(name: str, workers: int, settings: RunSettings) -> Backend:
+    """The backend that runs whole tasks (`dask`: on the cluster at `settings.scheduler`, if set)."""
+    if name == "dask":
+        from solver_core.distributed import DaskBackend
+
+        return DaskBackend(workers, scheduler=settings.scheduler)
+    return make_backend(name, workers)
 
 
 def run_pipeline(tasks: Sequence[Task], settings: RunSettings, *, workers: int | None = None,
@@ -93,9 +106,9 @@ def run_pipeline(tasks: Sequence[Task], settings: RunSettings, *, workers: int |
             size = max(1, math.ceil(len(tasks) / (workers * 4)))
             chunks = [list(tasks[i:i + size]) for i in range(0, len(tasks), size)]
             deadline = settings.task_deadline * size if settings.task_deadline else None
-            with span("tasks", workers=workers) as s, backends([v.task_backend], workers) as opened:
+            with span("tasks", workers=workers) as s, task_backend(v.task_backend, workers, settings) as backend:
                 work = partial(run_tasks, settings, disposable=True)
-                per_chunk = opened[v.task_backend].map(work, chunks, chunksize=1, deadline=deadline)
+                per_chunk = backend.map(work, chunks, chunksize=1, deadline=deadline)
             results = []
             for chunk, done in zip(chunks, per_chunk, strict=True):
                 if isinstance(done, Lost):  # a task worker died or hung: these tasks again, contained

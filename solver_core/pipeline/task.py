@@ -47,6 +47,9 @@ class RunSettings:
     timeout: float | None = 5.0
     generator: GeneratorConfig = field(default_factory=GeneratorConfig)
     cache_dir: Path | None = None
+    #: address of an existing Dask scheduler (`tcp://host:port`) for a `dask` task backend; None = a
+    #: LocalCluster started and stopped by the run
+    scheduler: str | None = None
 
     @property
     def store(self) -> Store:
@@ -140,7 +143,8 @@ def count(**counts: int) -> None:
 def _score(task: Task, batch: Batch, kind: str, ctx: Phases) -> list[SampleScores]:
     s = ctx.settings
     backend = ctx.backends[s.variant.score_backend]
-    jobs = sample_jobs(task, batch, kind, s.variant.scoring, s.variant.memo_differs, s.timeout)
+    jobs = sample_jobs(task, batch, kind, s.variant.scoring, s.variant.memo_differs, s.timeout,
+                       s.variant.match_backend)
     results = backend.map(score_sample, jobs, chunksize=1, deadline=s.sample_deadline)
     handle = current_span()
     count(samples=len(jobs), candidates_in=len(batch.candidates))
@@ -154,6 +158,10 @@ def _score(task: Task, batch: Batch, kind: str, ctx: Phases) -> list[SampleScore
                         for t, o in zip(distinct, alone, strict=True)}
             handle.add("candidates_lost", sum(isinstance(o, Lost) for o in alone))
             results[n] = finish_sample(job, outcomes)
+    if s.variant.match_backend == "array":  # every sample's candidates in one batch (GPU when it pays)
+        from solver_core.pipeline.batch_scoring import match_samples
+
+        results = match_samples(jobs, results)  # type: ignore[arg-type]
     return results  # type: ignore[return-value]
 
 
@@ -198,7 +206,8 @@ def phase2_inline(candidates: Sequence[Rebuilt], ctx: Phases) -> list[Inlined]:
         out.append(Inlined(c, md5_text(text), text))
     count(candidates_in=len(candidates), candidates_out=len(out), too_large=too_large)
     if ctx.cache:
-        count(cache_hits=ctx.cache.hits - hits, cache_misses=ctx.cache.misses - misses)
+        count(cache_hits=ctx.cache.hits - hits, cache_misses=ctx.cache.misses - misses,
+              cache_files_written=ctx.cache.flush())
     return out
 
 

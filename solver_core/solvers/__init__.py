@@ -97,13 +97,21 @@ def verify_library(dataset: str = "arc1-train") -> VerifyReport:
 
 @cache
 def library_programs() -> Mapping[str, Program]:
-    """Task id -> the solver parsed as a `Program` (the generator's parents)."""
-    import inspect
+    """Task id -> the solver parsed as a `Program` (the generator's parents), in task-id order."""
+    import ast
+    from pathlib import Path
 
-    from solver_core.program import parse_function
+    from solver_core.program import parse_function_node
 
     out: dict[str, Program] = {}
-    for task_id, fn in library().items():
-        _name, _params, program = parse_function(inspect.getsource(fn), where=f"{fn.__module__}.{fn.__name__}")
-        out[task_id] = program
-    return out
+    for module in _batches():  # each module parsed once: much faster than a source lookup per solver
+        assert module.__file__ is not None
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("solve_"):
+                _name, _params, program = parse_function_node(node, where=f"{module.__name__}.{node.name}")
+                out[node.name.removeprefix("solve_")] = program
+    missing = set(library()) - set(out)
+    if missing:
+        raise ValueError(f"solvers defined other than by a plain `def`: {', '.join(sorted(missing))}")
+    return dict(sorted(out.items()))

@@ -108,6 +108,7 @@ class PoolBackend(Backend):
 
     def __init__(self, workers: int = 2) -> None:
         self.workers = workers
+        self._pool: Any = None
 
     def _chunks(self, items: Sequence[T], chunksize: int | None) -> list[Sequence[T]]:
         size = chunksize or max(1, math.ceil(len(items) / (self.workers * 4)))
@@ -120,10 +121,6 @@ class ThreadBackend(PoolBackend):
     anything, so no variant runs candidate code on it."""
 
     name = "threads"
-
-    def __init__(self, workers: int = 2) -> None:
-        super().__init__(workers)
-        self._pool: ThreadPoolExecutor | None = None
 
     def map(self, fn: Callable[[T], R], items: Sequence[T], chunksize: int | None = None,
             deadline: float | None = None) -> list[R | Lost]:
@@ -146,10 +143,6 @@ class SandboxBackend(PoolBackend):
     item; an item that fails alone too comes back as `Lost`. Workers are killed and replaced."""
 
     name = "sandbox"
-
-    def __init__(self, workers: int = 1) -> None:
-        super().__init__(workers)
-        self._pool: Any = None
 
     def _executor(self) -> Any:
         if self._pool is None:
@@ -217,10 +210,6 @@ class ProcessBackend(PoolBackend):
     a run past its deadline kills the pool; unfinished items go to a `SandboxBackend`."""
 
     name = "processes"
-
-    def __init__(self, workers: int = 2) -> None:
-        super().__init__(workers)
-        self._pool: Any = None
 
     def _executor(self) -> Any:
         if self._pool is None:

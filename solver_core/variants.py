@@ -37,6 +37,10 @@ class Variant:
     memo_differs: bool = False
     #: run whole tasks (in chunks) concurrently on this backend
     task_backend: Backend = "serial"
+    #: score_demo / score_test: exact matches and cell scores computed per sample in Python ("python"),
+    #: or for all candidate outputs of the phase in one padded-array batch (`solver_core.pipeline.
+    #: batch_scoring`; CuPy on a GPU from the calibrated batch size on, NumPy otherwise)
+    match_backend: Literal["python", "array"] = "python"
 
     @property
     def parallel_phases(self) -> tuple[str, ...]:
@@ -67,6 +71,7 @@ class Variant:
             "early_exit": ("phase3a_validate",),
             "memo_differs": ("score_demo",),
             "task_backend": ("run_batt",),
+            "match_backend": ("score_demo", "score_test"),
         }
         mine, theirs = self.strategies(), reference.strategies()
         changed: list[str] = []
@@ -120,4 +125,14 @@ FAST = register(replace(
     SHARED, name="fast",
     summary="shared-DAG work, serial inside a task, whole tasks in chunks across processes",
     score_backend="serial", validate_backend="serial", task_backend="processes",
+))
+GPU = register(replace(
+    FAST, name="gpu",
+    summary="fast + exact-match and cell scores of a phase's candidates in one array batch (GPU when it pays)",
+    match_backend="array",
+))
+DASK = register(replace(
+    FAST, name="dask",
+    summary="fast's per-task work, whole tasks in chunks on a Dask cluster (LocalCluster or --scheduler)",
+    task_backend="dask",
 ))

@@ -48,6 +48,9 @@ class SampleJob:
     strategy: str  # "independent" or "shared"
     memo_differs: bool
     step_timeout: float | None = None
+    #: "python": matches and cell scores here, per sample; "array": left empty here and computed for all
+    #: samples of the phase at once by `batch_scoring.match_samples`
+    match: str = "python"
 
 
 @dataclass(frozen=True)
@@ -141,10 +144,14 @@ def lost_outcome(reason: str, t_n: int) -> Failure:
 
 def finish_sample(job: SampleJob, outcomes: Mapping[int, Outcome]) -> SampleScores:
     """Exact matches, cell scores and differ scores of a sample's candidate outcomes."""
-    with span("match"):
-        expected = job.pair.output
-        matched = frozenset(t for t, got in outcomes.items() if got == expected)
-        cells = {t: cell_permille(expected, got) for t, got in outcomes.items()} if job.kind == "demo" else {}
+    if job.match == "array":  # scored later, with the phase's other samples, in one batch
+        matched: frozenset[int] = frozenset()
+        cells: dict[int, int] = {}
+    else:
+        with span("match"):
+            expected = job.pair.output
+            matched = frozenset(t for t, got in outcomes.items() if got == expected)
+            cells = {t: cell_permille(expected, got) for t, got in outcomes.items()} if job.kind == "demo" else {}
     differs: dict[str, dict[int, int]] = {}
     if job.kind == "demo":
         with span("differs", memo=job.memo_differs) as s:
@@ -173,10 +180,10 @@ class Scores:
 
 
 def sample_jobs(task: Task, batch: Batch, kind: str, strategy: str, memo_differs: bool,
-                step_timeout: float | None = None) -> list[SampleJob]:
+                step_timeout: float | None = None, match: str = "python") -> list[SampleJob]:
     """One job per demo (or test) pair of the task."""
     pairs = task.demo if kind == "demo" else task.test
-    return [SampleJob(batch, kind, i, p, task.demo_samples, strategy, memo_differs, step_timeout)
+    return [SampleJob(batch, kind, i, p, task.demo_samples, strategy, memo_differs, step_timeout, match)
             for i, p in enumerate(pairs)]
 
 

@@ -121,6 +121,9 @@ def add_workload_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: usable cores)")
     p.add_argument("--parents", type=int, default=32, help="parent solvers per batch (default 32)")
     p.add_argument("--mutants", type=int, default=8, help="mutants per parent (default 8)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="Dask scheduler (tcp://host:port) for variants that run tasks on Dask (e.g. `dask`); "
+                        "default: a LocalCluster of --workers processes, started and stopped by the run")
 
 
 def select_workload(args: argparse.Namespace, default: str = "1") -> tuple:
@@ -150,7 +153,8 @@ def settings_from(args: argparse.Namespace, variant_name: str, out_dir: Path):
     except KeyError as exc:
         raise UsageError(exc.args[0]) from None
     return RunSettings(variant, out_dir, seed=args.seed, timeout=args.timeout,
-                       generator=GeneratorConfig(parents=args.parents, mutants=args.mutants))
+                       generator=GeneratorConfig(parents=args.parents, mutants=args.mutants),
+                       scheduler=getattr(args, "scheduler", None))
 
 
 def default_out(label: str) -> Path:

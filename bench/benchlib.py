@@ -1,0 +1,226 @@
+"""Helpers of the ``bench/`` suites: the benchmark workload, per-phase and end-to-end benchmarking.
+
+Imported by ``bench/conftest.py`` (fixtures and hooks) and the ``bench_*.py`` modules.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness import Recorder
+from harness.benchjson import extra_info
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [x.strip() for x in os.environ.get(name, default).split(",") if x.strip()]
+
+
+BENCH_TASKS = tuple(_env_list("PHASEBENCH_BENCH_TASKS", "007bbfb7,00d62c1b"))
+BENCH_PARENTS = int(os.environ.get("PHASEBENCH_BENCH_PARENTS", "16"))
+BENCH_MUTANTS = int(os.environ.get("PHASEBENCH_BENCH_MUTANTS", "4"))
+BENCH_SEED = 0
+BENCH_TIMEOUT = 5.0
+ROUNDS_OVERRIDE = os.environ.get("PHASEBENCH_BENCH_ROUNDS")
+
+
+def bench_rounds(default: int) -> int:
+    """Rounds of a benchmark: its default, or ``PHASEBENCH_BENCH_ROUNDS``."""
+    return max(1, int(ROUNDS_OVERRIDE)) if ROUNDS_OVERRIDE else default
+
+
+def bench_variants() -> list[str]:
+    from solver_core.variants import VARIANTS
+
+    wanted = _env_list("PHASEBENCH_BENCH_VARIANTS", ",".join(VARIANTS))
+    unknown = [v for v in wanted if v not in VARIANTS]
+    if unknown:
+        raise pytest.UsageError(f"PHASEBENCH_BENCH_VARIANTS: unknown variant(s) {', '.join(unknown)}")
+    return wanted
+
+
+# ------------------------------------------------------------------------------------ workload
+@dataclass(frozen=True)
+class BenchWorkload:
+    """The tasks and generator settings every pipeline benchmark runs."""
+
+    tasks: tuple[Any, ...]
+    parents: int
+    mutants: int
+    seed: int = BENCH_SEED
+    timeout: float = BENCH_TIMEOUT
+
+    def settings(self, variant_name: str, out_dir: Path) -> Any:
+        from solver_core.generator import GeneratorConfig
+        from solver_core.pipeline import RunSettings
+        from solver_core.variants import get_variant
+
+        variant = get_variant(variant_name)
+        settings = RunSettings(variant, out_dir, seed=self.seed, timeout=self.timeout,
+                               generator=GeneratorConfig(parents=self.parents, mutants=self.mutants))
+        if variant.inline_cache and settings.cache_dir is None:
+            settings = replace(settings, cache_dir=out_dir / "cache" / "inline")
+        return settings
+
+    def describe(self) -> dict[str, Any]:
+        return {"tasks": [t.id for t in self.tasks], "parents": self.parents, "mutants": self.mutants,
+                "seed": self.seed, "timeout_s": self.timeout}
+
+
+# ------------------------------------------------------------------------ per-phase benchmarking
+@contextmanager
+def phase_backends(variant: Any) -> Iterator[dict[str, Any]]:
+    """The backends a task's phases use, as `run_tasks` opens them: inside a task worker (variants
+    with a task backend) candidate code runs inline, in the main process in the contained backend."""
+    from solver_core import execution
+
+    wanted = sorted({variant.score_backend, variant.validate_backend})
+    disposable = variant.task_backend != "serial"
+    known = getattr(execution, "BACKENDS", {})
+    actual = {n: "inline" if disposable and n == "serial" and "inline" in known else n for n in wanted}
+    with execution.backends(sorted(set(actual.values()))) as opened:
+        yield {n: opened[actual[n]] for n in wanted}
+
+
+def make_context(settings: Any, opened: Mapping[str, Any]) -> Any:
+    """A fresh `Phases` context (fresh inline cache) for one round."""
+    from solver_core.pipeline.inline import InlineCache
+    from solver_core.pipeline.task import Phases
+
+    cache = InlineCache(settings.cache_dir) if settings.variant.inline_cache else None
+    return Phases(settings, dict(opened), cache)
+
+
+@dataclass
+class TaskInputs:
+    """Every phase's inputs for one task, from one run of the phases in order."""
+
+    task: Any
+    batch: Any
+    scores: Any
+    rebuilt: Any
+    inlined: Any
+    validations: Any
+    pool: Any
+    by_md5: dict[str, Any] = field(default_factory=dict)
+
+
+def prepare_inputs(workload: BenchWorkload, variant_name: str, out_dir: Path) -> list[TaskInputs]:
+    """Run the phases once per task (as `check_batt` chains them) and keep each phase's inputs."""
+    from solver_core.generator import generate_batch
+    from solver_core.pipeline import task as t
+    from solver_core.pipeline.score import combine
+    from solver_core.solvers import library_programs
+
+    settings = workload.settings(variant_name, out_dir)
+    out = []
+    with phase_backends(settings.variant) as opened:
+        ctx = make_context(settings, opened)
+        for task in workload.tasks:
+            batch = generate_batch(task.id, library_programs(), settings.seed, settings.generator)
+            scores = combine(batch, t.score_demo(task, batch, ctx) + t.score_test(task, batch, ctx))
+            rebuilt = t.phase1_filter(task, batch, scores, ctx)
+            inlined = t.phase2_inline(rebuilt, ctx)
+            validations = t.phase3a_validate(task, inlined, scores, ctx)
+            pool = t.phase3b_file_ops(task, inlined, validations, ctx)
+            out.append(TaskInputs(task, batch, scores, rebuilt, inlined, validations, pool,
+                                  {c.md5: c for c in inlined}))
+    return out
+
+
+#: How each benchmarked phase is called on one task's prepared inputs.
+PHASE_CALLS: dict[str, Callable[[Any, TaskInputs, Any, BenchWorkload], Any]] = {
+    "generate": lambda t, x, ctx, w: _generate(x.task, ctx),
+    "score_demo": lambda t, x, ctx, w: t.score_demo(x.task, x.batch, ctx),
+    "score_test": lambda t, x, ctx, w: t.score_test(x.task, x.batch, ctx),
+    "phase1_filter": lambda t, x, ctx, w: t.phase1_filter(x.task, x.batch, x.scores, ctx),
+    "phase2_inline": lambda t, x, ctx, w: t.phase2_inline(x.rebuilt, ctx),
+    "phase3a_validate": lambda t, x, ctx, w: t.phase3a_validate(x.task, x.inlined, x.scores, ctx),
+    "phase3b_file_ops": lambda t, x, ctx, w: t.phase3b_file_ops(x.task, x.inlined, x.validations, ctx),
+    "phase4_differs": lambda t, x, ctx, w: t.phase4_differs(x.task, x.pool, x.by_md5, x.scores, ctx),
+    "check_batt": lambda t, x, ctx, w: t.check_batt(x.task, x.batch, ctx),
+}
+
+
+def _generate(task: Any, ctx: Any) -> Any:
+    from harness import span
+    from solver_core.generator import generate_batch
+    from solver_core.solvers import library_programs
+
+    s = ctx.settings
+    with span("generate"):
+        return generate_batch(task.id, library_programs(), s.seed, s.generator)
+
+
+class PhaseBench:
+    """Benchmarks one phase of one variant: prepared inputs, a fresh output folder and context per
+    round (setup, not timed), every round recorded under a `Recorder` for the per-phase samples."""
+
+    def __init__(self, workload: BenchWorkload, scratch: Callable[[str], Path], cache: dict[str, Any]) -> None:
+        self.workload = workload
+        self.scratch = scratch
+        self.cache = cache
+
+    def inputs(self, variant: str) -> list[TaskInputs]:
+        if variant not in self.cache:
+            self.cache[variant] = prepare_inputs(self.workload, variant, self.scratch(f"prepare-{variant}"))
+        return self.cache[variant]
+
+    def run(self, benchmark: Any, phase: str, variant: str, *, rounds: int, warmup: int = 1) -> dict[str, Any]:
+        from solver_core.pipeline import task as t
+
+        call = PHASE_CALLS[phase]
+        inputs = self.inputs(variant)
+        trees: list[Any] = []
+        base = self.workload.settings(variant, self.scratch("unused"))
+        with phase_backends(base.variant) as opened:
+            def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
+                out = self.scratch(f"{phase}-{variant}")
+                settings = replace(base, out_dir=out, cache_dir=out / "cache" / "inline"
+                                   if base.variant.inline_cache else None)
+                return (make_context(settings, opened),), {}
+
+            def target(ctx: Any) -> None:
+                with Recorder(variant=variant) as rec:
+                    for x in inputs:
+                        call(t, x, ctx, self.workload)
+                trees.append(rec.tree)
+
+            benchmark.group = f"phase: {phase}"
+            benchmark.pedantic(target, setup=setup, rounds=rounds, warmup_rounds=warmup, iterations=1)
+        timed = trees[warmup:] if len(trees) > rounds else trees
+        info = extra_info(variant, phase, self.workload.describe(), timed, keep_trees=False)
+        benchmark.extra_info.update(info)
+        return info
+
+
+def run_end_to_end(benchmark: Any, workload: BenchWorkload, scratch: Callable[[str], Path], variant: str, *,
+                   rounds: int, warmup: int = 1, workers: int | None = None) -> dict[str, Any]:
+    """Benchmark whole pipeline runs of `variant`; per-round phase trees go to ``extra_info``."""
+    from solver_core.pipeline import run_pipeline
+
+    recorders: list[Any] = []
+
+    def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
+        return (workload.settings(variant, scratch(f"e2e-{variant}")),), {}
+
+    def target(settings: Any) -> None:
+        recorders.append(run_pipeline(workload.tasks, settings, workers=workers).recorder)
+
+    benchmark.group = "end-to-end"
+    benchmark.pedantic(target, setup=setup, rounds=rounds, warmup_rounds=warmup, iterations=1)
+    timed = recorders[warmup:] if len(recorders) > rounds else recorders
+    info = extra_info(variant, "end-to-end", workload.describe(), [r.tree for r in timed],
+                      results=[r.result for r in timed])
+    benchmark.extra_info.update(info)
+    return info
+
+
+def phase_params(phases: Sequence[str]) -> list[Any]:
+    return [pytest.param(p, v, id=f"{p}-{v}") for p in phases for v in bench_variants()]

@@ -8,6 +8,7 @@ message on stderr and no traceback. Subcommands are registered in `COMMANDS`.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
 import os
 import sys
@@ -212,7 +213,12 @@ def _verify(args: argparse.Namespace) -> int:
     from solver_core.pipeline import result_digest, run_pipeline
     from solver_core.variants import VARIANTS
 
-    names = [n.strip() for n in args.variants.split(",")] if args.variants else list(VARIANTS)
+    if args.variants:
+        names = [n.strip() for n in args.variants.split(",")]
+    else:
+        names = [n for n in VARIANTS if n != "dask" or importlib.util.find_spec("distributed")]
+        if "dask" not in names:
+            print("dask variant skipped: dask.distributed is not installed (pip install -e '.[dask]')")
     unknown = [n for n in names if n not in VARIANTS]
     if unknown:
         raise UsageError(f"unknown variant(s) {', '.join(unknown)}: choose from {', '.join(VARIANTS)}")

@@ -117,8 +117,9 @@ def add_workload_options(p: argparse.ArgumentParser) -> None:
     group.add_argument("--tasks", metavar="N|ID,ID", help="the first N tasks (by id) or a list of ids")
     group.add_argument("--all", action="store_true", help="every task of the dataset")
     p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
-    p.add_argument("--timeout", type=float, default=5.0,
-                   help="time limit per solver in validation and per step in scoring, s (default 5)")
+    p.add_argument("--timeout", type=float, default=60.0,
+                   help="time limit per solver in validation and per step in scoring, s (default 60: a safety "
+                        "net for runaways, far above any honest step, so that results never depend on the clock)")
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: usable cores)")
     p.add_argument("--parents", type=int, default=32, help="parent solvers per batch (default 32)")
     p.add_argument("--mutants", type=int, default=8, help="mutants per parent (default 8)")

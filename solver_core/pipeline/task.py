@@ -44,7 +44,7 @@ class RunSettings:
     out_dir: Path
     seed: int = 0
     #: per-solver validation limit, and per-step limit while scoring, in seconds
-    timeout: float | None = 5.0
+    timeout: float | None = 60.0
     generator: GeneratorConfig = field(default_factory=GeneratorConfig)
     cache_dir: Path | None = None
     #: address of an existing Dask scheduler (`tcp://host:port`) for a `dask` task backend; None = a

@@ -939,7 +939,7 @@ def _timeline(variants: Sequence[str], trees: Mapping[str, Sequence[Mapping[str,
     def lane(label: Any) -> str:
         label = str(label)
         if label not in lanes:
-            lanes[label] = f"worker {len(lanes)}"
+            lanes[label] = label if label.startswith("dask:") else f"worker {len(lanes)}"  # Dask workers by name
         return lanes[label]
 
     entries = _extract(tree, container_names([tree]))

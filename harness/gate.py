@@ -54,6 +54,7 @@ VERDICT_EXIT = {"pass": EXIT_PASS, "regression": EXIT_REGRESSION, "inconclusive"
                 "error": EXIT_ERROR}
 VERDICT_SCHEMA = "phasebench.gate/1"
 SAVED_SUFFIX = "@saved"
+STATISTICS = ("ratio of medians", "median of ratios")
 TOTAL = "total"
 
 Samples = dict[str, dict[str, list[int]]]  # name -> phase -> per-round wall ns
@@ -155,6 +156,9 @@ class GateConfig:
     seed: int = 0
     against_max_ratio: float = 1.10  # default rule bound for comparisons with a saved run
     aa_threshold: float = 1.05  # the bound of the A/A rules
+    #: "ratio of medians" (median(variant) / median(baseline)) or "median of ratios" (median of the
+    #: per-round ratios; paired rules only, saved-run rules keep the ratio of medians)
+    statistic: str = "ratio of medians"
     workload: dict[str, Any] = field(default_factory=dict)
     source: str = "<defaults>"
 
@@ -168,6 +172,9 @@ class GateConfig:
             raise GateError(f"{self.source}: confidence must be in [0.5, 1), got {self.confidence}")
         if self.resamples < 100 or self.warmup < 0:
             raise GateError(f"{self.source}: need resamples >= 100 and warmup >= 0")
+        if self.statistic not in STATISTICS:
+            raise GateError(f"{self.source}: statistic must be one of {', '.join(map(repr, STATISTICS))}, "
+                            f"got {self.statistic!r}")
 
     @property
     def variants(self) -> list[str]:
@@ -207,6 +214,8 @@ def config_from_mapping(table: Mapping[str, Any], source: str = "<config>") -> G
             raise GateError(f"{source}: {key} must be an integer, got {value!r}")
         if kind is float and (isinstance(value, bool) or not isinstance(value, (int, float))):
             raise GateError(f"{source}: {key} must be a number, got {value!r}")
+        if kind is str and not isinstance(value, str):
+            raise GateError(f"{source}: {key} must be a string, got {value!r}")
         loop[key] = float(value) if kind is float else value
     workload = dict(table.get("workload", {}))
     workload.update({k: table[k] for k in WORKLOAD_KEYS & set(table)})
@@ -339,8 +348,10 @@ def _column(samples: Samples, name: str, phase: str) -> list[int]:
 
 
 def evaluate(samples: Samples, rules: Sequence[Rule], *, confidence: float = 0.95, resamples: int = 2000,
-             seed: int = 0, ratio_ci: RatioFn | None = None) -> list[RuleOutcome]:
-    """Decide every rule on the samples (paired bootstrap CI of the ratio of medians)."""
+             seed: int = 0, ratio_ci: RatioFn | None = None,
+             statistic: str = "ratio of medians") -> list[RuleOutcome]:
+    """Decide every rule on the samples (paired bootstrap CI of the ratio of medians, or of the median
+    of per-round ratios)."""
     if ratio_ci is None:
         from harness.stats import ratio_ci
     from harness.stats import median
@@ -350,7 +361,8 @@ def evaluate(samples: Samples, rules: Sequence[Rule], *, confidence: float = 0.9
         num = _column(samples, rule.variant, rule.phase)
         den = _column(samples, rule.baseline, rule.phase)
         paired = rule.paired and len(num) == len(den)
-        ci = ratio_ci(den, num, paired=paired, resamples=resamples, confidence=confidence, seed=seed)
+        kwargs = {"statistic": statistic} if paired and statistic != "ratio of medians" else {}
+        ci = ratio_ci(den, num, paired=paired, resamples=resamples, confidence=confidence, seed=seed, **kwargs)
         low, high = float(ci.low), float(ci.high)
         verdict = rule.decide(low, high) if math.isfinite(low) and math.isfinite(high) else INCONCLUSIVE
         out.append(RuleOutcome(rule, verdict, float(ci.ratio), low, high, int(ci.n), str(ci.method),
@@ -423,6 +435,7 @@ class GateVerdict:
             "stopped": self.stopped,
             "settings": {"budget_s": c.budget_s, "rounds": c.rounds, "step": c.step, "max_rounds": c.max_rounds,
                          "warmup": c.warmup, "confidence": c.confidence, "resamples": c.resamples,
+                         "statistic": c.statistic,
                          "seed": c.seed, "config": c.source},
             "workload": c.workload,
             "looks": self.looks,
@@ -484,7 +497,7 @@ def run_gate(config: GateConfig, measure: Measure, *, saved: Mapping[str, Mappin
             _extend(samples, name, to_columns(batch[name]), rounds)
         rounds += ask
         outcomes = evaluate(samples, config.rules, confidence=config.confidence, resamples=config.resamples,
-                            seed=config.seed + len(looks), ratio_ci=ratio_ci)
+                            seed=config.seed + len(looks), ratio_ci=ratio_ci, statistic=config.statistic)
         verdict = overall(outcomes)
         elapsed = clock() - start
         looks.append({"rounds": rounds, "elapsed_s": round(elapsed, 3), "verdict": verdict,
@@ -585,7 +598,10 @@ def render_markdown(v: GateVerdict) -> str:
     if v.verdict == "error":
         return "\n".join([*lines, f"The gate could not run: {v.error}", ""])
     lines += [f"{v.rounds} interleaved rounds in {v.elapsed_s:.1f} s (budget {c.budget_s:g} s; stopped: "
-              f"{v.stopped}). Ratio = median(variant) / median(baseline) of the phase's wall time; "
+              f"{v.stopped}). Ratio = "
+              + ("median(variant) / median(baseline)" if c.statistic == "ratio of medians"
+                 else "median over rounds of variant / baseline")
+              + " of the phase's wall time; "
               f"{c.confidence:.0%} bootstrap CI ({c.resamples} resamples). A rule fails only when the whole CI "
               "is beyond its threshold.", ""]
     if c.workload:

@@ -275,6 +275,8 @@ def _gate_config(args: argparse.Namespace):
     overrides: dict[str, Any] = {}
     if args.rule:
         overrides["rules"] = tuple(parse_rule(r) for r in args.rule)
+    if args.statistic is not None:
+        overrides["statistic"] = args.statistic.replace("-", " ")
     for key in ("budget_s", "rounds", "step", "max_rounds", "confidence", "resamples", "warmup"):
         value = getattr(args, key)
         if value is not None:
@@ -345,9 +347,9 @@ def _run_gate(args: argparse.Namespace, config: Any, mode: str, verdict_path: Pa
     env = capture_environment(probe_gpu=False)
     progress = _progress(args)
     saved = None
-    if mode == "aa":
-        variant = args.aa
-        config = replace(config, rules=g.aa_rules(config, variant, args.aa_threshold))
+    if mode == "aa":  # `run_aa` turns the rules' phases into A/A rules
+        if args.aa_threshold is not None:
+            config = replace(config, aa_threshold=args.aa_threshold)
     elif mode == "against":
         saved = g.load_saved(args.against)
         warning = g.check_fingerprint(saved, env, allow_mismatch=args.allow_fingerprint_mismatch)
@@ -429,6 +431,8 @@ def _gate_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--warmup", type=int, help="warm-up rounds (discarded)")
     p.add_argument("--confidence", type=float, help="confidence of the intervals (default 0.95)")
     p.add_argument("--resamples", type=int, help="bootstrap resamples (default 2000)")
+    p.add_argument("--statistic", choices=["ratio-of-medians", "median-of-ratios"],
+                   help="ratio statistic (default ratio-of-medians: median(variant) / median(baseline))")
     p.add_argument("--out", metavar="DIR", help="where verdict.json and summary.md go (default reports/gate/)")
     p.add_argument("--verdict", metavar="FILE", help="verdict JSON path")
     p.add_argument("--summary", metavar="FILE", help="markdown summary path")

@@ -407,17 +407,18 @@ def test_injected_slowdown_reaches_task_worker_processes(tmp_path: Path) -> None
 def test_cli_gate_fails_on_an_injected_slowdown_and_names_the_phase(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """End to end on a tiny real workload: `baseline-slow` is baseline with phase4_differs (an
-    in-process phase, ~50 ms here) 30% slower; the other rule's phase is untouched."""
+    in-process phase, ~50 ms here) 30% slower; the other rule's phase (the whole run) stays in bounds."""
     monkeypatch.setenv(cli_gate.INJECT_ENV, "phase4_differs:1.3:baseline-slow=baseline")
     code, verdict, md = _cli(tmp_path, "--task", "007bbfb7", "--parents", "8", "--mutants", "2",
-                             "--rule", "phase4_differs: baseline-slow / baseline <= 1.0",
-                             "--rule", "generate: baseline-slow / baseline <= 1.5",
+                             "--rule", "phase4_differs: baseline-slow / baseline <= 1.1",
+                             "--rule", "total: baseline-slow / baseline <= 2",
                              "--rounds", "10", "--step", "10", "--budget", "40")
-    assert code == g.EXIT_REGRESSION, verdict["headline"]
-    assert verdict["failed_phases"] == ["phase4_differs"]
     (rule,) = [r for r in verdict["rules"] if r["phase"] == "phase4_differs"]
-    # an I/O-heavy phase: the measured ratio of a x1.3 injection is diluted by noise, but clearly above 1
-    assert rule["verdict"] == "fail" and rule["ci"][0] > 1.0 and 1.05 < rule["ratio"] < 1.6
+    if code == g.EXIT_INCONCLUSIVE and rule["ratio"] > 1.1:  # pragma: no cover - depends on the machine
+        pytest.skip(f"machine too noisy to resolve a 30% slowdown within 40 s: {verdict['headline']}")
+    assert code == g.EXIT_REGRESSION, verdict["headline"]
+    assert verdict["failed_phases"] == ["phase4_differs"], verdict["headline"]
+    assert rule["verdict"] == "fail" and rule["ci"][0] > 1.1 and 1.15 < rule["ratio"] < 1.6
     assert "phase4_differs" in md and "regression" in md
 
 

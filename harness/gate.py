@@ -3,8 +3,10 @@
 The gate is generic: it takes a ``measure(rounds) -> {name: [record, ...]}`` callable that runs every
 measured variant ``rounds`` times, interleaved (round *i* of each variant forms a pair), and a list of
 rules such as ``phase3a_validate: fast / baseline <= 0.6``. For every rule it computes the ratio of
-medians ``median(variant) / median(baseline)`` of the phase's time and its bootstrap confidence
-interval (paired when both sides were measured in the same rounds), then decides:
+the phase's time, variant to baseline, and its bootstrap confidence interval, paired when both sides
+were measured in the same rounds (by default the median of the per-round ratios, which cancels what a
+round's machine state does to both; ``statistic = "ratio of medians"`` for median(variant) /
+median(baseline); comparisons with a saved run are unpaired ratios of medians), then decides:
 
 - **pass** when the whole interval is within the threshold,
 - **fail** when the whole interval is beyond it,
@@ -156,9 +158,10 @@ class GateConfig:
     seed: int = 0
     against_max_ratio: float = 1.10  # default rule bound for comparisons with a saved run
     aa_threshold: float = 1.05  # the bound of the A/A rules
-    #: "ratio of medians" (median(variant) / median(baseline)) or "median of ratios" (median of the
-    #: per-round ratios; paired rules only, saved-run rules keep the ratio of medians)
-    statistic: str = "ratio of medians"
+    #: "median of ratios" (the median of the per-round ratios variant[i] / baseline[i]: pairs measured
+    #: in the same round, the tightest estimate on a noisy machine) or "ratio of medians"
+    #: (median(variant) / median(baseline)); unpaired rules (saved runs) use the ratio of medians
+    statistic: str = "median of ratios"
     workload: dict[str, Any] = field(default_factory=dict)
     source: str = "<defaults>"
 
@@ -349,9 +352,9 @@ def _column(samples: Samples, name: str, phase: str) -> list[int]:
 
 def evaluate(samples: Samples, rules: Sequence[Rule], *, confidence: float = 0.95, resamples: int = 2000,
              seed: int = 0, ratio_ci: RatioFn | None = None,
-             statistic: str = "ratio of medians") -> list[RuleOutcome]:
-    """Decide every rule on the samples (paired bootstrap CI of the ratio of medians, or of the median
-    of per-round ratios)."""
+             statistic: str = "median of ratios") -> list[RuleOutcome]:
+    """Decide every rule on the samples: bootstrap CI of the median of per-round ratios (paired rules,
+    by default) or of the ratio of medians (`statistic`, and always for unpaired rules)."""
     if ratio_ci is None:
         from harness.stats import ratio_ci
     from harness.stats import median

@@ -432,7 +432,8 @@ def _gate_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--confidence", type=float, help="confidence of the intervals (default 0.95)")
     p.add_argument("--resamples", type=int, help="bootstrap resamples (default 2000)")
     p.add_argument("--statistic", choices=["ratio-of-medians", "median-of-ratios"],
-                   help="ratio statistic (default ratio-of-medians: median(variant) / median(baseline))")
+                   help="ratio statistic of paired rules (default median-of-ratios: median over rounds of "
+                        "variant / baseline; ratio-of-medians: median(variant) / median(baseline))")
     p.add_argument("--out", metavar="DIR", help="where verdict.json and summary.md go (default reports/gate/)")
     p.add_argument("--verdict", metavar="FILE", help="verdict JSON path")
     p.add_argument("--summary", metavar="FILE", help="markdown summary path")

@@ -150,21 +150,23 @@ def _compare_options(p: argparse.ArgumentParser) -> None:
 
 # -------------------------------------------------------------------------------------- report
 def _report(args: argparse.Namespace) -> int:
-    from solver_core.compare import build_report
+    from solver_core.compare import build_report, report_folder
 
     run_dir = Path(args.run_dir)
     try:
         files = build_report(run_dir, charts=not args.no_charts, baseline=args.baseline,
                              timeline_variant=args.timeline)
-    except ValueError as exc:
+    except (ValueError, KeyError) as exc:
         raise UsageError(str(exc)) from None
     _step_summary(args, files)
-    return _print_outcome(files, run_dir)
+    return _print_outcome(files, report_folder(run_dir))
 
 
 @subcommand("report", "regenerate the comparison report of a `compare` folder from its saved records", run=_report)
 def _report_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("run_dir", metavar="RUN_DIR", help="a folder written by `phasebench compare`")
+    p.add_argument("run_dir", metavar="RUN_DIR",
+                   help="a folder written by `phasebench compare`, or a pytest-benchmark JSON saved from bench/ "
+                        "(its report goes to <name>-report/ next to it)")
     p.add_argument("--baseline", default=None, help="reference variant (default: the one the comparison used)")
     p.add_argument("--timeline", metavar="VARIANT", default=None,
                    help="variant whose median round is drawn as a timeline (default: the last parallel one)")

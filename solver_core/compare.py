@@ -267,6 +267,13 @@ def load_run_dir(run_dir: Path) -> tuple[dict[str, list[dict]], dict[str, Any], 
     from harness import load_record
 
     root = Path(run_dir)
+    if root.is_file() and root.suffix == ".json":  # a run saved by pytest-benchmark (bench/)
+        from harness.benchjson import records_from_benchmark_json
+
+        records = records_from_benchmark_json(root)
+        if not records:
+            raise ValueError(f"{root}: no phasebench phase samples in this pytest-benchmark file")
+        return records, {"source": str(root)}, {}
     if not root.is_dir():
         raise ValueError(f"{root}: no such folder")
     meta: dict[str, Any] = {}
@@ -315,7 +322,18 @@ def build_report(run_dir: Path, *, charts: bool = True, baseline: str | None = N
         changed = _changed_phases(list(records), base)
     comparison = compare_records(records, baseline=base, changed=changed, profiles=profiles, meta=meta,
                                  timeline_variant=timeline_variant)
-    return write_report(comparison, Path(run_dir), charts=charts, profile_links=_profile_links(Path(run_dir)))
+    out = report_folder(Path(run_dir))
+    return write_report(comparison, out, charts=charts, profile_links=_profile_links(out))
+
+
+def report_folder(source: Path) -> Path:
+    """Where the report of `source` goes: the compare folder itself, or `<name>-report/` next to a
+    saved pytest-benchmark JSON file."""
+    if source.is_file():
+        out = source.with_name(f"{source.stem}-report")
+        out.mkdir(exist_ok=True)
+        return out
+    return source
 
 
 def _changed_phases(names: Sequence[str], base: str) -> dict[str, list[str]] | None:

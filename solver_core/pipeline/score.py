@@ -77,7 +77,7 @@ def _run_independent(job: SampleJob, inputs: Mapping[str, object]) -> dict[int, 
     """Each candidate's program rebuilt and run on its own, duplicates included (the naive way)."""
     outcomes: dict[int, Outcome] = {}
     for cand in job.batch.candidates:
-        outcomes[cand.t_n] = evaluate_candidate((job, cand.t_n))
+        outcomes[cand.t_n] = _candidate_outcome(job, cand.t_n, inputs)
     return outcomes
 
 
@@ -131,9 +131,13 @@ def score_sample(job: SampleJob) -> SampleScores:
 def evaluate_candidate(item: tuple[SampleJob, int]) -> Outcome:
     """One candidate alone on one sample (the fallback when a whole sample's worker was lost)."""
     job, t_n = item
+    return _candidate_outcome(job, t_n, {"I": job.pair.input, "S": job.demo})
+
+
+def _candidate_outcome(job: SampleJob, t_n: int, inputs: Mapping[str, object]) -> Outcome:
+    """Candidate `t_n`'s program (its cone of the batch) run alone; failures in batch numbering."""
     cone = dependencies(job.batch.steps, t_n)
-    outcome = program_outcome(renumber(job.batch.steps, cone), {"I": job.pair.input, "S": job.demo},
-                              job.step_timeout)
+    outcome = program_outcome(renumber(job.batch.steps, cone), inputs, job.step_timeout)
     return Failure(outcome.reason, cone[outcome.step]) if type(outcome) is Failure else outcome
 
 

@@ -8,13 +8,15 @@ from solver_core.types import Grid
 
 
 def solve_40853293(I: Grid) -> Grid:
-    x1 = partition(I)
-    x2 = fork(recolor, color, backdrop)
-    x3 = apply(x2, x1)
-    x4 = mfilter(x3, hline)
-    x5 = mfilter(x3, vline)
-    x6 = paint(I, x4)
-    O = paint(x6, x5)
+    x1 = fgpartition(I)
+    x2 = fork(connect, ulcorner, lrcorner)
+    x3 = fork(recolor, color, x2)
+    x4 = apply(x3, x1)
+    x5 = sfilter(x4, portrait)
+    x6 = merge(x4)
+    x7 = paint(I, x6)
+    x8 = merge(x5)
+    O = paint(x7, x8)
     return O
 
 
@@ -43,71 +45,87 @@ def solve_4093f84a(I: Grid) -> Grid:
 
 def solve_41e4d17e(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = fork(combine, vfrontier, hfrontier)
-    x3 = compose(x2, center)
-    x4 = mapply(x3, x1)
-    O = underfill(I, SIX, x4)
+    x2 = apply(center, x1)
+    x3 = mapply(hfrontier, x2)
+    x4 = mapply(vfrontier, x2)
+    x5 = combine(x3, x4)
+    O = underfill(I, SIX, x5)
     return O
 
 
 def solve_4258a5f9(I: Grid) -> Grid:
-    x1 = ofcolor(I, FIVE)
-    x2 = mapply(neighbors, x1)
-    O = fill(I, ONE, x2)
+    x1 = objects(I, T, F, T)
+    x2 = mapply(outbox, x1)
+    O = underfill(I, ONE, x2)
     return O
 
 
 def solve_42a50994(I: Grid) -> Grid:
-    x1 = objects(I, T, T, T)
-    x2 = sizefilter(x1, ONE)
-    x3 = merge(x2)
-    O = cover(I, x3)
+    x1 = objects(I, F, T, T)
+    x2 = rbind(greater, ONE)
+    x3 = compose(x2, size)
+    x4 = mfilter(x1, x3)
+    x5 = shape(I)
+    x6 = mostcolor(I)
+    x7 = canvas(x6, x5)
+    O = paint(x7, x4)
     return O
 
 
 def solve_4347f46a(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = fork(difference, toindices, box)
-    x3 = mapply(x2, x1)
-    O = fill(I, ZERO, x3)
+    x2 = fork(recolor, color, box)
+    x3 = apply(x2, x1)
+    x4 = merge(x3)
+    x5 = shape(I)
+    x6 = canvas(ZERO, x5)
+    O = paint(x6, x4)
     return O
 
 
 def solve_444801d8(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
     x2 = colorfilter(x1, ONE)
-    x3 = rbind(toobject, I)
-    x4 = chain(leastcolor, x3, delta)
+    x3 = rbind(subgrid, I)
+    x4 = compose(leastcolor, x3)
     x5 = rbind(shift, UP)
-    x6 = compose(x5, backdrop)
-    x7 = fork(recolor, x4, x6)
-    x8 = mapply(x7, x2)
-    O = underpaint(I, x8)
+    x6 = fork(combine, identity, x5)
+    x7 = compose(backdrop, x6)
+    x8 = fork(recolor, x4, x7)
+    x9 = mapply(x8, x2)
+    O = underpaint(I, x9)
     return O
 
 
 def solve_445eab21(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = fork(multiply, height, width)
-    x3 = argmax(x1, x2)
-    x4 = color(x3)
-    O = canvas(x4, TWO_BY_TWO)
+    x1 = fgpartition(I)
+    x2 = compose(size, backdrop)
+    x3 = order(x1, x2)
+    x4 = last(x3)
+    x5 = color(x4)
+    x6 = canvas(x5, UNITY)
+    O = upscale(x6, TWO)
     return O
 
 
 def solve_44d8ac46(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = apply(delta, x1)
-    x3 = mfilter(x2, square)
-    O = fill(I, TWO, x3)
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, ZERO)
+    x3 = rbind(bordering, I)
+    x4 = compose(flip, x3)
+    x5 = sfilter(x2, x4)
+    x6 = mfilter(x5, square)
+    O = fill(I, TWO, x6)
     return O
 
 
 def solve_44f52bb0(I: Grid) -> Grid:
-    x1 = vmirror(I)
-    x2 = equality(x1, I)
-    x3 = branch(x2, ONE, SEVEN)
-    O = canvas(x3, UNITY)
+    x1 = lefthalf(I)
+    x2 = righthalf(I)
+    x3 = vmirror(x2)
+    x4 = equality(x1, x3)
+    x5 = branch(x4, ONE, SEVEN)
+    O = canvas(x5, UNITY)
     return O
 
 
@@ -156,20 +174,19 @@ def solve_469497ad(I: Grid) -> Grid:
 
 
 def solve_46442a0e(I: Grid) -> Grid:
-    x1 = rot90(I)
-    x2 = rot180(I)
-    x3 = rot270(I)
-    x4 = hconcat(I, x1)
-    x5 = hconcat(x3, x2)
-    O = vconcat(x4, x5)
+    x1 = rot270(I)
+    x2 = vconcat(I, x1)
+    x3 = rot180(x2)
+    O = hconcat(x2, x3)
     return O
 
 
 def solve_46f33fce(I: Grid) -> Grid:
-    x1 = rot180(I)
-    x2 = downscale(x1, TWO)
-    x3 = rot180(x2)
-    O = upscale(x3, FOUR)
+    x1 = shape(I)
+    x2 = crop(I, UNITY, x1)
+    x3 = downscale(x2, TWO)
+    x4 = hupscale(x3, FOUR)
+    O = vupscale(x4, FOUR)
     return O
 
 
@@ -189,11 +206,11 @@ def solve_47c1f68c(I: Grid) -> Grid:
 
 
 def solve_48d8fb45(I: Grid) -> Grid:
-    x1 = objects(I, T, T, T)
-    x2 = matcher(size, ONE)
-    x3 = extract(x1, x2)
-    x4 = lbind(adjacent, x3)
-    x5 = extract(x1, x4)
+    x1 = objects(I, F, T, T)
+    x2 = argmax(x1, numcolors)
+    x3 = mostcolor(x2)
+    x4 = matcher(first, x3)
+    x5 = sfilter(x2, x4)
     O = subgrid(x5, I)
     return O
 

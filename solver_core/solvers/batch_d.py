@@ -14,13 +14,14 @@ def solve_c9e6f938(I: Grid) -> Grid:
 
 
 def solve_c9f8e694(I: Grid) -> Grid:
-    x1 = height(I)
-    x2 = width(I)
-    x3 = ofcolor(I, ZERO)
-    x4 = astuple(x1, ONE)
-    x5 = crop(I, ORIGIN, x4)
-    x6 = hupscale(x5, x2)
-    O = fill(x6, ZERO, x3)
+    x1 = dmirror(I)
+    x2 = first(x1)
+    x3 = width(I)
+    x4 = repeat(x2, x3)
+    x5 = dmirror(x4)
+    x6 = ofcolor(I, FIVE)
+    x7 = toobject(x6, x5)
+    O = paint(I, x7)
     return O
 
 
@@ -52,108 +53,106 @@ def solve_caa06a1f(I: Grid) -> Grid:
 def solve_cbded52d(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
     x2 = sizefilter(x1, ONE)
-    x3 = product(x2, x2)
-    x4 = fork(vmatching, first, last)
-    x5 = fork(hmatching, first, last)
-    x6 = fork(either, x4, x5)
-    x7 = sfilter(x3, x6)
-    x8 = compose(center, first)
-    x9 = compose(center, last)
-    x10 = fork(connect, x8, x9)
-    x11 = chain(initset, center, x10)
-    x12 = compose(color, first)
-    x13 = fork(recolor, x12, x11)
-    x14 = mapply(x13, x7)
-    O = paint(I, x14)
+    x3 = merge(x2)
+    x4 = tojvec(SIX)
+    x5 = shift(x3, x4)
+    x6 = intersection(x3, x5)
+    x7 = toivec(SIX)
+    x8 = shift(x3, x7)
+    x9 = intersection(x3, x8)
+    x10 = invert(THREE)
+    x11 = tojvec(x10)
+    x12 = shift(x6, x11)
+    x13 = toivec(x10)
+    x14 = shift(x9, x13)
+    x15 = paint(I, x12)
+    O = paint(x15, x14)
     return O
 
 
 def solve_cce03e0d(I: Grid) -> Grid:
-    x1 = upscale(I, THREE)
-    x2 = hconcat(I, I)
-    x3 = hconcat(x2, I)
-    x4 = vconcat(x3, x3)
-    x5 = vconcat(x4, x3)
-    x6 = ofcolor(x1, ZERO)
-    x7 = ofcolor(x1, ONE)
-    x8 = combine(x6, x7)
-    O = fill(x5, ZERO, x8)
+    x1 = ofcolor(I, TWO)
+    x2 = rbind(multiply, THREE)
+    x3 = apply(x2, x1)
+    x4 = asobject(I)
+    x5 = lbind(shift, x4)
+    x6 = mapply(x5, x3)
+    x7 = astuple(NINE, NINE)
+    x8 = canvas(ZERO, x7)
+    O = paint(x8, x6)
     return O
 
 
 def solve_cdecee7f(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = astuple(ONE, THREE)
-    x3 = size(x1)
-    x4 = order(x1, leftmost)
-    x5 = apply(color, x4)
-    x6 = rbind(canvas, UNITY)
-    x7 = apply(x6, x5)
-    x8 = merge(x7)
-    x9 = dmirror(x8)
-    x10 = subtract(NINE, x3)
-    x11 = astuple(ONE, x10)
-    x12 = canvas(ZERO, x11)
-    x13 = hconcat(x9, x12)
-    x14 = hsplit(x13, THREE)
-    x15 = merge(x14)
-    x16 = crop(x15, DOWN, x2)
-    x17 = vmirror(x16)
-    x18 = asobject(x17)
-    x19 = shift(x18, DOWN)
-    O = paint(x15, x19)
+    x1 = compress(I)
+    x2 = dmirror(x1)
+    x3 = apply(maximum, x2)
+    x4 = repeat(x3, ONE)
+    x5 = size(x3)
+    x6 = subtract(NINE, x5)
+    x7 = astuple(ONE, x6)
+    x8 = canvas(ZERO, x7)
+    x9 = hconcat(x4, x8)
+    x10 = hsplit(x9, THREE)
+    x11 = first(x10)
+    x12 = last(x10)
+    x13 = tojvec(THREE)
+    x14 = astuple(ONE, THREE)
+    x15 = crop(x9, x13, x14)
+    x16 = vmirror(x15)
+    x17 = vconcat(x11, x16)
+    O = vconcat(x17, x12)
     return O
 
 
 def solve_ce22a75a(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = apply(outbox, x1)
-    x3 = mapply(backdrop, x2)
-    O = fill(I, ONE, x3)
+    x1 = ofcolor(I, FIVE)
+    x2 = mapply(neighbors, x1)
+    x3 = fill(I, ONE, x2)
+    O = replace(x3, FIVE, ONE)
     return O
 
 
 def solve_ce4f8723(I: Grid) -> Grid:
     x1 = tophalf(I)
     x2 = bottomhalf(I)
-    x3 = ofcolor(x1, ZERO)
-    x4 = ofcolor(x2, ZERO)
-    x5 = intersection(x3, x4)
-    x6 = astuple(FOUR, FOUR)
-    x7 = canvas(THREE, x6)
-    O = fill(x7, ZERO, x5)
+    O = cellwise(x1, x2, THREE)
     return O
 
 
 def solve_ce9e57f2(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = fork(connect, ulcorner, centerofmass)
-    x3 = mapply(x2, x1)
-    x4 = fill(I, EIGHT, x3)
-    O = switch(x4, EIGHT, TWO)
+    x2 = compose(increment, height)
+    x3 = chain(toivec, halve, x2)
+    x4 = fork(shift, identity, x3)
+    x5 = fork(intersection, identity, x4)
+    x6 = mapply(x5, x1)
+    O = fill(I, EIGHT, x6)
     return O
 
 
 def solve_cf98881b(I: Grid) -> Grid:
-    x1 = hsplit(I, THREE)
-    x2 = first(x1)
-    x3 = remove(x2, x1)
-    x4 = first(x3)
-    x5 = last(x3)
-    x6 = ofcolor(x4, NINE)
-    x7 = ofcolor(x2, FOUR)
-    x8 = fill(x5, NINE, x6)
-    O = fill(x8, FOUR, x7)
+    x1 = astuple(FOUR, FOUR)
+    x2 = tojvec(TEN)
+    x3 = crop(I, x2, x1)
+    x4 = tojvec(FIVE)
+    x5 = crop(I, x4, x1)
+    x6 = crop(I, ORIGIN, x1)
+    x7 = ofcolor(x5, NINE)
+    x8 = ofcolor(x6, FOUR)
+    x9 = fill(x3, NINE, x7)
+    O = fill(x9, FOUR, x8)
     return O
 
 
 def solve_d037b0a7(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
+    x1 = fgpartition(I)
     x2 = rbind(shoot, DOWN)
-    x3 = compose(x2, center)
-    x4 = fork(recolor, color, x3)
-    x5 = mapply(x4, x1)
-    O = paint(I, x5)
+    x3 = lbind(mapply, x2)
+    x4 = compose(x3, toindices)
+    x5 = fork(recolor, color, x4)
+    x6 = mapply(x5, x1)
+    O = paint(I, x6)
     return O
 
 
@@ -182,10 +181,12 @@ def solve_d06dbe63(I: Grid) -> Grid:
 def solve_d0f5fe59(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
     x2 = size(x1)
-    x3 = astuple(x2, x2)
-    x4 = canvas(ZERO, x3)
-    x5 = shoot(ORIGIN, UNITY)
-    O = fill(x4, EIGHT, x5)
+    x3 = decrement(x2)
+    x4 = astuple(x3, x3)
+    x5 = connect(ORIGIN, x4)
+    x6 = shape(x5)
+    x7 = canvas(ZERO, x6)
+    O = fill(x7, EIGHT, x5)
     return O
 
 
@@ -208,94 +209,103 @@ def solve_d13f3404(I: Grid) -> Grid:
 
 
 def solve_d23f8c26(I: Grid) -> Grid:
-    x1 = asindices(I)
-    x2 = width(I)
-    x3 = halve(x2)
-    x4 = matcher(last, x3)
-    x5 = compose(flip, x4)
-    x6 = sfilter(x1, x5)
-    O = fill(I, ZERO, x6)
+    x1 = width(I)
+    x2 = halve(x1)
+    x3 = tojvec(x2)
+    x4 = vfrontier(x3)
+    x5 = toobject(x4, I)
+    x6 = shape(I)
+    x7 = canvas(ZERO, x6)
+    O = paint(x7, x5)
     return O
 
 
 def solve_d2abd087(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = matcher(size, SIX)
-    x3 = compose(flip, x2)
-    x4 = mfilter(x1, x2)
-    x5 = mfilter(x1, x3)
-    x6 = fill(I, TWO, x4)
-    O = fill(x6, ONE, x5)
+    x2 = sizefilter(x1, SIX)
+    x3 = merge(x2)
+    x4 = replace(I, FIVE, ONE)
+    O = fill(x4, TWO, x3)
     return O
 
 
 def solve_d364b489(I: Grid) -> Grid:
-    x1 = ofcolor(I, ONE)
-    x2 = shift(x1, DOWN)
-    x3 = fill(I, EIGHT, x2)
-    x4 = shift(x1, UP)
-    x5 = fill(x3, TWO, x4)
-    x6 = shift(x1, RIGHT)
-    x7 = fill(x5, SIX, x6)
-    x8 = shift(x1, LEFT)
-    O = fill(x7, SEVEN, x8)
+    x1 = initset(UP)
+    x2 = recolor(TWO, x1)
+    x3 = initset(LEFT)
+    x4 = recolor(SEVEN, x3)
+    x5 = initset(RIGHT)
+    x6 = recolor(SIX, x5)
+    x7 = initset(DOWN)
+    x8 = recolor(EIGHT, x7)
+    x9 = combine(x2, x4)
+    x10 = combine(x6, x8)
+    x11 = combine(x9, x10)
+    x12 = ofcolor(I, ONE)
+    x13 = lbind(shift, x11)
+    x14 = mapply(x13, x12)
+    O = paint(I, x14)
     return O
 
 
 def solve_d406998b(I: Grid) -> Grid:
-    x1 = vmirror(I)
-    x2 = ofcolor(x1, FIVE)
-    x3 = compose(even, last)
-    x4 = sfilter(x2, x3)
-    x5 = fill(x1, THREE, x4)
-    O = vmirror(x5)
+    x1 = ofcolor(I, FIVE)
+    x2 = width(I)
+    x3 = lbind(add, x2)
+    x4 = chain(even, x3, last)
+    x5 = compose(flip, x4)
+    x6 = sfilter(x1, x5)
+    O = fill(I, THREE, x6)
     return O
 
 
 def solve_d43fd935(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = ofcolor(I, THREE)
-    x3 = sizefilter(x1, ONE)
-    x4 = rbind(vmatching, x2)
-    x5 = rbind(hmatching, x2)
-    x6 = fork(either, x4, x5)
-    x7 = sfilter(x3, x6)
-    x8 = rbind(gravitate, x2)
-    x9 = fork(add, center, x8)
-    x10 = fork(connect, center, x9)
-    x11 = fork(recolor, color, x10)
-    x12 = mapply(x11, x7)
-    O = paint(I, x12)
+    x2 = sizefilter(x1, ONE)
+    x3 = merge(x2)
+    x4 = ofcolor(I, THREE)
+    x5 = product(x3, x4)
+    x6 = compose(last, first)
+    x7 = fork(connect, x6, last)
+    x8 = compose(first, first)
+    x9 = fork(recolor, x8, x7)
+    x10 = apply(x9, x5)
+    x11 = fork(either, vline, hline)
+    x12 = mfilter(x10, x11)
+    O = underpaint(I, x12)
     return O
 
 
 def solve_d4469b4b(I: Grid) -> Grid:
     x1 = palette(I)
-    x2 = other(x1, ZERO)
-    x3 = equality(x2, ONE)
-    x4 = equality(x2, TWO)
-    x5 = branch(x3, UNITY, TWO_BY_TWO)
-    x6 = branch(x4, RIGHT, x5)
-    x7 = vfrontier(x6)
-    x8 = hfrontier(x6)
-    x9 = combine(x7, x8)
-    x10 = canvas(ZERO, THREE_BY_THREE)
-    O = fill(x10, FIVE, x9)
+    x2 = maximum(x1)
+    x3 = astuple(ONE, UNITY)
+    x4 = astuple(TWO, RIGHT)
+    x5 = astuple(THREE, TWO_BY_TWO)
+    x6 = initset(x3)
+    x7 = insert(x4, x6)
+    x8 = insert(x5, x7)
+    x9 = matcher(first, x2)
+    x10 = extract(x8, x9)
+    x11 = last(x10)
+    x12 = canvas(ZERO, THREE_BY_THREE)
+    x13 = hfrontier(x11)
+    x14 = vfrontier(x11)
+    x15 = fill(x12, FIVE, x13)
+    O = fill(x15, FIVE, x14)
     return O
 
 
 def solve_d4a91cb9(I: Grid) -> Grid:
     x1 = ofcolor(I, EIGHT)
     x2 = ofcolor(I, TWO)
-    x3 = first(x1)
-    x4 = first(x2)
-    x5 = last(x3)
-    x6 = first(x4)
-    x7 = astuple(x6, x5)
-    x8 = connect(x7, x3)
-    x9 = connect(x7, x4)
-    x10 = combine(x8, x9)
-    O = underfill(I, FOUR, x10)
+    x3 = mapply(vfrontier, x1)
+    x4 = mapply(hfrontier, x2)
+    x5 = combine(x3, x4)
+    x6 = combine(x1, x2)
+    x7 = backdrop(x6)
+    x8 = intersection(x5, x7)
+    O = underfill(I, FOUR, x8)
     return O
 
 

@@ -320,124 +320,123 @@ def solve_4c5c2cf0(I: Grid) -> Grid:
 
 def solve_50cb2852(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = compose(backdrop, inbox)
-    x3 = mapply(x2, x1)
-    O = fill(I, EIGHT, x3)
+    x2 = merge(x1)
+    x3 = fill(I, EIGHT, x2)
+    x4 = fork(recolor, color, box)
+    x5 = mapply(x4, x1)
+    O = paint(x3, x5)
     return O
 
 
 def solve_5117e062(I: Grid) -> Grid:
     x1 = objects(I, F, T, T)
-    x2 = matcher(numcolors, TWO)
-    x3 = extract(x1, x2)
-    x4 = subgrid(x3, I)
-    x5 = mostcolor(x3)
-    O = replace(x4, EIGHT, x5)
+    x2 = argmax(x1, numcolors)
+    x3 = palette(x2)
+    x4 = other(x3, EIGHT)
+    x5 = recolor(x4, x2)
+    x6 = paint(I, x5)
+    O = subgrid(x5, x6)
     return O
 
 
 def solve_5168d44c(I: Grid) -> Grid:
-    x1 = ofcolor(I, THREE)
-    x2 = height(x1)
-    x3 = equality(x2, ONE)
-    x4 = branch(x3, ZERO_BY_TWO, TWO_BY_ZERO)
-    x5 = ofcolor(I, TWO)
-    x6 = recolor(TWO, x5)
-    O = move(I, x6, x4)
+    x1 = ofcolor(I, TWO)
+    x2 = ofcolor(I, THREE)
+    x3 = portrait(x2)
+    x4 = branch(x3, TWO_BY_ZERO, ZERO_BY_TWO)
+    x5 = shift(x1, x4)
+    x6 = cover(I, x1)
+    O = fill(x6, TWO, x5)
     return O
 
 
 def solve_539a4f51(I: Grid) -> Grid:
-    x1 = shape(I)
-    x2 = index(I, ORIGIN)
-    x3 = colorcount(I, ZERO)
-    x4 = decrement(x1)
-    x5 = positive(x3)
-    x6 = branch(x5, x4, x1)
-    x7 = crop(I, ORIGIN, x6)
-    x8 = width(x7)
-    x9 = astuple(ONE, x8)
-    x10 = crop(x7, ORIGIN, x9)
-    x11 = vupscale(x10, x8)
-    x12 = dmirror(x11)
-    x13 = hconcat(x7, x11)
-    x14 = hconcat(x12, x7)
-    x15 = vconcat(x13, x14)
-    x16 = asobject(x15)
-    x17 = multiply(UNITY, TEN)
-    x18 = canvas(x2, x17)
-    O = paint(x18, x16)
+    x1 = first(I)
+    x2 = remove(ZERO, x1)
+    x3 = combine(x2, x2)
+    x4 = combine(x3, x3)
+    x5 = repeat(x4, TEN)
+    x6 = astuple(TEN, TEN)
+    x7 = crop(x5, ORIGIN, x6)
+    x8 = dmirror(x7)
+    x9 = asindices(x7)
+    x10 = fork(greater, first, last)
+    x11 = sfilter(x9, x10)
+    x12 = toobject(x11, x8)
+    O = paint(x7, x12)
     return O
 
 
 def solve_53b68214(I: Grid) -> Grid:
-    x1 = width(I)
-    x2 = objects(I, T, T, T)
-    x3 = first(x2)
-    x4 = vperiod(x3)
-    x5 = toivec(x4)
-    x6 = interval(ZERO, NINE, ONE)
-    x7 = lbind(multiply, x5)
-    x8 = apply(x7, x6)
-    x9 = lbind(shift, x3)
-    x10 = mapply(x9, x8)
-    x11 = astuple(x1, x1)
-    x12 = portrait(x3)
-    x13 = shape(x3)
-    x14 = add(DOWN, x13)
-    x15 = decrement(x14)
-    x16 = shift(x3, x15)
-    x17 = combine(x3, x16)
-    x18 = branch(x12, x10, x17)
-    x19 = canvas(ZERO, x11)
-    O = paint(x19, x18)
+    x1 = fgpartition(I)
+    x2 = first(x1)
+    x3 = vperiod(x2)
+    x4 = interval(ZERO, TEN, x3)
+    x5 = apply(toivec, x4)
+    x6 = lrcorner(x2)
+    x7 = add(x6, DOWN)
+    x8 = initset(x7)
+    x9 = insert(ORIGIN, x8)
+    x10 = portrait(x2)
+    x11 = branch(x10, x5, x9)
+    x12 = lbind(shift, x2)
+    x13 = mapply(x12, x11)
+    x14 = astuple(TEN, TEN)
+    x15 = canvas(ZERO, x14)
+    O = paint(x15, x13)
     return O
 
 
 def solve_543a7ed5(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = colorfilter(x1, SIX)
-    x3 = mapply(outbox, x2)
-    x4 = fill(I, THREE, x3)
-    x5 = mapply(delta, x2)
-    O = fill(x4, FOUR, x5)
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, EIGHT)
+    x3 = rbind(bordering, I)
+    x4 = compose(flip, x3)
+    x5 = mfilter(x2, x4)
+    x6 = fill(I, FOUR, x5)
+    x7 = colorfilter(x1, SIX)
+    x8 = mapply(outbox, x7)
+    O = fill(x6, THREE, x8)
     return O
 
 
 def solve_54d82841(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = compose(last, center)
-    x3 = apply(x2, x1)
-    x4 = height(I)
-    x5 = decrement(x4)
-    x6 = lbind(astuple, x5)
-    x7 = apply(x6, x3)
-    O = fill(I, FOUR, x7)
+    x2 = mapply(delta, x1)
+    x3 = mapply(vfrontier, x2)
+    x4 = asindices(I)
+    x5 = llcorner(x4)
+    x6 = hfrontier(x5)
+    x7 = intersection(x3, x6)
+    x8 = recolor(FOUR, x7)
+    O = paint(I, x8)
     return O
 
 
 def solve_54d9e175(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = sizefilter(x1, ONE)
-    x3 = compose(neighbors, center)
-    x4 = fork(recolor, color, x3)
-    x5 = mapply(x4, x2)
-    x6 = paint(I, x5)
-    x7 = replace(x6, ONE, SIX)
-    x8 = replace(x7, TWO, SEVEN)
-    x9 = replace(x8, THREE, EIGHT)
-    O = replace(x9, FOUR, NINE)
+    x1 = replace(I, ONE, SIX)
+    x2 = replace(x1, TWO, SEVEN)
+    x3 = replace(x2, THREE, EIGHT)
+    x4 = replace(x3, FOUR, NINE)
+    x5 = objects(x4, T, F, T)
+    x6 = sizefilter(x5, ONE)
+    x7 = compose(backdrop, outbox)
+    x8 = fork(recolor, color, x7)
+    x9 = mapply(x8, x6)
+    O = paint(x4, x9)
     return O
 
 
 def solve_5521c0d9(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = merge(x1)
-    x3 = cover(I, x2)
-    x4 = chain(toivec, invert, height)
-    x5 = fork(shift, identity, x4)
-    x6 = mapply(x5, x1)
-    O = paint(x3, x6)
+    x2 = rbind(multiply, UP)
+    x3 = compose(x2, height)
+    x4 = fork(shift, identity, x3)
+    x5 = apply(x4, x1)
+    x6 = merge(x5)
+    x7 = shape(I)
+    x8 = canvas(ZERO, x7)
+    O = paint(x8, x6)
     return O
 
 
@@ -471,10 +470,13 @@ def solve_56dc2b01(I: Grid) -> Grid:
 
 
 def solve_56ff96f3(I: Grid) -> Grid:
-    x1 = fgpartition(I)
-    x2 = fork(recolor, color, backdrop)
-    x3 = mapply(x2, x1)
-    O = paint(I, x3)
+    x1 = palette(I)
+    x2 = remove(ZERO, x1)
+    x3 = lbind(ofcolor, I)
+    x4 = compose(backdrop, x3)
+    x5 = fork(recolor, identity, x4)
+    x6 = mapply(x5, x2)
+    O = paint(I, x6)
     return O
 
 

@@ -230,3 +230,163 @@ def solve_e99362f0(I: Grid) -> Grid:
     x11 = ofcolor(x6, EIGHT)
     O = fill(x10, EIGHT, x11)
     return O
+
+
+def solve_fc754716(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = replace(I, x1, ZERO)
+    x3 = asindices(I)
+    x4 = box(x3)
+    O = fill(x2, x1, x4)
+    return O
+
+
+def solve_6a11f6da(I: Grid) -> Grid:
+    x1 = vsplit(I, THREE)
+    x2 = first(x1)
+    x3 = last(x1)
+    x4 = remove(x2, x1)
+    x5 = first(x4)
+    x6 = ofcolor(x2, ONE)
+    x7 = fill(x5, ONE, x6)
+    x8 = ofcolor(x3, SIX)
+    O = fill(x7, SIX, x8)
+    return O
+
+
+def solve_8e2edd66(I: Grid) -> Grid:
+    x1 = palette(I)
+    x2 = other(x1, ZERO)
+    x3 = switch(I, ZERO, x2)
+    x4 = vconcat(x3, x3)
+    x5 = vconcat(x4, x3)
+    x6 = hconcat(x5, x5)
+    x7 = hconcat(x6, x5)
+    x8 = upscale(x3, THREE)
+    O = cellwise(x7, x8, ZERO)
+    return O
+
+
+def solve_e872b94a(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = size(x1)
+    x3 = increment(x2)
+    x4 = astuple(x3, ONE)
+    O = canvas(ZERO, x4)
+    return O
+
+
+def solve_f5aa3634(I: Grid) -> Grid:
+    x1 = objects(I, F, T, T)
+    x2 = lbind(occurrences, I)
+    x3 = compose(size, x2)
+    x4 = argmax(x1, x3)
+    O = subgrid(x4, I)
+    return O
+
+
+def solve_68b67ca3(I: Grid) -> Grid:
+    O = downscale(I, TWO)
+    return O
+
+
+def solve_6f473927(I: Grid) -> Grid:
+    x1 = vmirror(I)
+    x2 = replace(x1, ZERO, EIGHT)
+    x3 = replace(x2, TWO, ZERO)
+    x4 = hconcat(I, x3)
+    x5 = hconcat(x3, I)
+    x6 = ofcolor(I, TWO)
+    x7 = leftmost(x6)
+    x8 = positive(x7)
+    O = branch(x8, x4, x5)
+    return O
+
+
+def solve_15696249(I: Grid) -> Grid:
+    x1 = frontiers(I)
+    x2 = merge(x1)
+    x3 = canvas(ZERO, THREE_BY_THREE)
+    x4 = paint(x3, x2)
+    x5 = upscale(x4, THREE)
+    x6 = ofcolor(x5, ZERO)
+    x7 = hconcat(I, I)
+    x8 = hconcat(x7, I)
+    x9 = vconcat(x8, x8)
+    x10 = vconcat(x9, x8)
+    O = fill(x10, ZERO, x6)
+    return O
+
+
+def solve_27a77e38(I: Grid) -> Grid:
+    x1 = tophalf(I)
+    x2 = mostcolor(x1)
+    x3 = asindices(I)
+    x4 = center(x3)
+    x5 = vfrontier(x4)
+    x6 = lrcorner(x3)
+    x7 = hfrontier(x6)
+    x8 = intersection(x5, x7)
+    O = fill(I, x2, x8)
+    return O
+
+
+def solve_4852f2fa(I: Grid) -> Grid:
+    x1 = ofcolor(I, EIGHT)
+    x2 = lrcorner(x1)
+    x3 = subtract(x2, TWO_BY_TWO)
+    x4 = crop(I, x3, THREE_BY_THREE)
+    x5 = colorcount(I, FOUR)
+    x6 = dmirror(x4)
+    x7 = repeat(x6, x5)
+    x8 = merge(x7)
+    O = dmirror(x8)
+    return O
+
+
+def solve_64a7c07e(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = compose(tojvec, width)
+    x3 = fork(shift, identity, x2)
+    x4 = mapply(x3, x1)
+    x5 = merge(x1)
+    x6 = cover(I, x5)
+    O = paint(x6, x4)
+    return O
+
+
+def solve_8ee62060(I: Grid) -> Grid:
+    x1 = hmirror(I)
+    x2 = objects(x1, F, F, T)
+    x3 = apply(hmirror, x2)
+    x4 = merge(x3)
+    x5 = merge(x2)
+    x6 = cover(x1, x5)
+    O = paint(x6, x4)
+    return O
+
+
+def solve_9a4bb226(I: Grid) -> Grid:
+    x1 = objects(I, F, F, T)
+    x2 = argmax(x1, numcolors)
+    O = subgrid(x2, I)
+    return O
+
+
+def solve_e0fb7511(I: Grid) -> Grid:
+    x1 = objects(I, T, F, F)
+    x2 = colorfilter(x1, ZERO)
+    x3 = sizefilter(x2, ONE)
+    x4 = difference(x2, x3)
+    x5 = merge(x4)
+    O = fill(I, EIGHT, x5)
+    return O
+
+
+def solve_ed98d772(I: Grid) -> Grid:
+    x1 = rot270(I)
+    x2 = hconcat(I, x1)
+    x3 = hconcat(x1, I)
+    x4 = rot180(x3)
+    O = vconcat(x2, x4)
+    return O

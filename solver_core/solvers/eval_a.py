@@ -390,3 +390,71 @@ def solve_ed98d772(I: Grid) -> Grid:
     x4 = rot180(x3)
     O = vconcat(x2, x4)
     return O
+
+
+def solve_e1baa8a4(I: Grid) -> Grid:
+    x1 = dedupe(I)
+    x2 = dmirror(x1)
+    x3 = dedupe(x2)
+    O = dmirror(x3)
+    return O
+
+
+def solve_bbb1b8b6(I: Grid) -> Grid:
+    x1 = lefthalf(I)
+    x2 = righthalf(I)
+    x3 = ofcolor(x1, ZERO)
+    x4 = ofcolor(x2, ZERO)
+    x5 = asindices(x2)
+    x6 = difference(x5, x4)
+    x7 = equality(x3, x6)
+    x8 = toobject(x6, x2)
+    x9 = paint(x1, x8)
+    O = branch(x7, x9, x1)
+    return O
+
+
+def solve_be03b35f(I: Grid) -> Grid:
+    x1 = crop(I, ORIGIN, TWO_BY_TWO)
+    O = rot270(x1)
+    return O
+
+
+def solve_d56f2372(I: Grid) -> Grid:
+    x1 = objects(I, T, T, T)
+    x2 = fork(equality, identity, vmirror)
+    x3 = extract(x1, x2)
+    O = subgrid(x3, I)
+    return O
+
+
+def solve_e7dd8335(I: Grid) -> Grid:
+    x1 = ofcolor(I, ONE)
+    x2 = height(x1)
+    x3 = halve(x2)
+    x4 = toivec(x3)
+    x5 = backdrop(x1)
+    x6 = shift(x5, x4)
+    x7 = intersection(x1, x6)
+    O = fill(I, TWO, x7)
+    return O
+
+
+def solve_66f2d22f(I: Grid) -> Grid:
+    x1 = replace(I, TWO, THREE)
+    x2 = lefthalf(x1)
+    x3 = righthalf(x1)
+    x4 = cellwise(x2, x3, THREE)
+    x5 = replace(x4, ZERO, FIVE)
+    O = replace(x5, THREE, ZERO)
+    return O
+
+
+def solve_506d28a5(I: Grid) -> Grid:
+    x1 = tophalf(I)
+    x2 = bottomhalf(I)
+    x3 = ofcolor(x1, TWO)
+    x4 = ofcolor(x2, ONE)
+    x5 = combine(x3, x4)
+    O = fill(x2, THREE, x5)
+    return O

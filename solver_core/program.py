@@ -19,14 +19,24 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import MappingProxyType
 
 from solver_core import constants, dsl
+from solver_core import types as dsl_types
 
 #: Names a program may receive as inputs, in parameter order (`C`: a candidate grid, for differs).
 INPUTS: tuple[str, ...] = ("S", "I", "C")
 
 #: Arguments: `int` = index of an earlier step, `str` = input, primitive or constant name.
 Arg = int | str
+
+#: What a parameter or return annotation may be: the bare name of a DSL type (`I: Grid`), nothing else
+#: (an annotation is evaluated when the `def` runs, so anything more would be code).
+ANNOTATION_NAMES: frozenset[str] = frozenset(
+    name for name in vars(dsl_types) if name[:1].isupper() and not name.isupper())
+
+#: Longest source `parse_function` reads (a stored solver is a few hundred characters).
+MAX_SOURCE_CHARS = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +77,7 @@ class ProgramFormatError(ValueError):
 @cache
 def constant_values() -> Mapping[str, object]:
     """Every constant of `solver_core.constants` by name."""
-    return {name: value for name, value in vars(constants).items() if name.isupper()}
+    return MappingProxyType({name: value for name, value in vars(constants).items() if name.isupper()})
 
 
 #: Environment variable: comma-separated modules whose `PRIMITIVES` dicts extend the DSL (opt-in; used
@@ -85,7 +95,7 @@ def primitives() -> Mapping[str, Callable[..., object]]:
         except (ImportError, AttributeError) as exc:
             raise ValueError(f"${EXTRA_PRIMITIVES_ENV}: cannot load PRIMITIVES from {module_name!r}: {exc}") from None
         out.update(extra)
-    return out
+    return MappingProxyType(out)
 
 
 def namespace() -> Mapping[str, object]:
@@ -95,7 +105,8 @@ def namespace() -> Mapping[str, object]:
 
 @cache
 def _namespace() -> Mapping[str, object]:
-    return {**constant_values(), **primitives()}
+    # read-only: candidate code running in the same process cannot rewrite the table other candidates use
+    return MappingProxyType({**constant_values(), **primitives()})
 
 
 def reset_namespace() -> None:
@@ -105,20 +116,48 @@ def reset_namespace() -> None:
 
 
 # ------------------------------------------------------------------------------------- parsing
-def parse_function(source: str, *, where: str) -> tuple[str, tuple[str, ...], Program]:
+def parse_function(source: str | bytes, *, where: str) -> tuple[str, tuple[str, ...], Program]:
     """Parse the source of one `def name(params): x1 = f(...); ...; return xN` function.
 
     Returns `(name, params, program)`. Variables may have any plain name except inputs, primitives,
-    constants and dunder names; each is assigned exactly once before it is used.
+    constants and dunder names; each is assigned exactly once before it is used. Bytes must be UTF-8;
+    sources over `MAX_SOURCE_CHARS`, and expressions too deep or complex for Python's parser, are
+    refused like any other fault (a `ProgramFormatError`, never a RecursionError or MemoryError).
     """
+    text = _text(source, where)
     try:
-        module = ast.parse(source)
+        module = ast.parse(text)
     except SyntaxError as exc:
         raise ProgramFormatError(where, exc.lineno, f"not valid Python: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ProgramFormatError(where, _longest_line(text), "expression too deeply nested to parse") from None
     if len(module.body) != 1 or not isinstance(module.body[0], ast.FunctionDef):
         line = module.body[0].lineno if module.body else None
         raise ProgramFormatError(where, line, "expected exactly one function definition and nothing else")
     return parse_function_node(module.body[0], where=where)
+
+
+def _text(source: str | bytes, where: str) -> str:
+    """The source as text within `MAX_SOURCE_CHARS`; bytes must be UTF-8."""
+    if isinstance(source, bytes):
+        if len(source) > 4 * MAX_SOURCE_CHARS:
+            raise ProgramFormatError(where, None, f"source of {len(source)} bytes, more than {MAX_SOURCE_CHARS} characters")
+        try:
+            source = source.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = source[:exc.start].count(b"\n") + 1
+            raise ProgramFormatError(where, line, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ProgramFormatError(where, None, f"source of {len(source)} characters, more than {MAX_SOURCE_CHARS}")
+    if "\x00" in source:
+        raise ProgramFormatError(where, source[:source.index("\x00")].count("\n") + 1, "NUL character in source")
+    return source
+
+
+def _longest_line(text: str) -> int:
+    """1-based number of the longest line: where a too-deep expression almost surely is."""
+    lines = text.splitlines() or [""]
+    return max(range(len(lines)), key=lambda i: len(lines[i])) + 1
 
 
 def parse_function_node(func: ast.FunctionDef, *, where: str) -> tuple[str, tuple[str, ...], Program]:
@@ -130,8 +169,16 @@ def _params(func: ast.FunctionDef, where: str) -> tuple[str, ...]:
     args = func.args
     if func.decorator_list:
         raise ProgramFormatError(where, func.lineno, "decorators are not allowed")
-    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or args.defaults:
+    if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs or args.defaults or args.kw_defaults:
         raise ProgramFormatError(where, func.lineno, "parameters must be plain positional names")
+    for note in [func.returns] + [a.annotation for a in args.args]:
+        if note is not None and not (isinstance(note, ast.Name) and note.id in ANNOTATION_NAMES):
+            raise ProgramFormatError(where, note.lineno,
+                                     f"annotation `{_short(note)}` is not a DSL type name (e.g. Grid)")
+    if any(a.type_comment for a in args.args):
+        raise ProgramFormatError(where, func.lineno, "type comments are not allowed")
+    if func.type_comment or getattr(func, "type_params", None):
+        raise ProgramFormatError(where, func.lineno, "type comments and type parameters are not allowed")
     params = tuple(a.arg for a in args.args)
     unknown = [p for p in params if p not in INPUTS]
     if unknown or len(set(params)) != len(params) or not params:
@@ -192,7 +239,10 @@ def _body(func: ast.FunctionDef, where: str) -> Program:
 
 
 def _short(node: ast.AST) -> str:
-    text = ast.unparse(node)
+    try:
+        text = ast.unparse(node)
+    except (RecursionError, MemoryError, ValueError):  # a refused expression may be arbitrarily deep
+        return f"<{type(node).__name__} too deep to show>"
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -515,9 +515,10 @@ def solve_5c0a986e(I: Grid) -> Grid:
 
 
 def solve_60b61512(I: Grid) -> Grid:
-    x1 = objects(I, T, T, T)
-    x2 = mapply(delta, x1)
-    O = fill(I, SEVEN, x2)
+    x1 = objects(I, F, T, T)
+    x2 = apply(backdrop, x1)
+    x3 = merge(x2)
+    O = underfill(I, SEVEN, x3)
     return O
 
 
@@ -543,10 +544,10 @@ def solve_623ea044(I: Grid) -> Grid:
 
 
 def solve_62c24649(I: Grid) -> Grid:
-    x1 = vmirror(I)
-    x2 = hconcat(I, x1)
-    x3 = hmirror(x2)
-    O = vconcat(x2, x3)
+    x1 = hmirror(I)
+    x2 = vconcat(I, x1)
+    x3 = vmirror(x2)
+    O = hconcat(x2, x3)
     return O
 
 
@@ -570,45 +571,47 @@ def solve_63613498(I: Grid) -> Grid:
 
 
 def solve_6430c8c4(I: Grid) -> Grid:
-    x1 = tophalf(I)
-    x2 = bottomhalf(I)
-    x3 = ofcolor(x1, ZERO)
-    x4 = ofcolor(x2, ZERO)
-    x5 = intersection(x3, x4)
-    x6 = astuple(FOUR, FOUR)
-    x7 = canvas(ZERO, x6)
-    O = fill(x7, THREE, x5)
+    x1 = vsplit(I, TWO)
+    x2 = first(x1)
+    x3 = last(x1)
+    x4 = cellwise(x2, x3, NINE)
+    x5 = replace(x4, ZERO, THREE)
+    O = replace(x5, NINE, ZERO)
     return O
 
 
 def solve_6455b5f5(I: Grid) -> Grid:
     x1 = objects(I, T, F, F)
-    x2 = colorfilter(x1, ZERO)
-    x3 = argmax(x2, size)
-    x4 = valmin(x2, size)
-    x5 = sizefilter(x2, x4)
-    x6 = recolor(ONE, x3)
-    x7 = merge(x5)
-    x8 = paint(I, x6)
-    O = fill(x8, EIGHT, x7)
+    x2 = matcher(color, ZERO)
+    x3 = sfilter(x1, x2)
+    x4 = order(x3, size)
+    x5 = last(x4)
+    x6 = first(x4)
+    x7 = size(x6)
+    x8 = sizefilter(x3, x7)
+    x9 = merge(x8)
+    x10 = fill(I, EIGHT, x9)
+    O = fill(x10, ONE, x5)
     return O
 
 
 def solve_662c240a(I: Grid) -> Grid:
-    x1 = vsplit(I, THREE)
-    x2 = fork(equality, dmirror, identity)
-    x3 = compose(flip, x2)
-    O = extract(x1, x3)
+    x1 = dmirror(I)
+    x2 = hsplit(x1, THREE)
+    x3 = apply(dmirror, x2)
+    x4 = difference(x3, x2)
+    O = first(x4)
     return O
 
 
 def solve_67385a82(I: Grid) -> Grid:
     x1 = objects(I, T, F, F)
-    x2 = colorfilter(x1, THREE)
-    x3 = sizefilter(x2, ONE)
-    x4 = difference(x2, x3)
-    x5 = merge(x4)
-    O = fill(I, EIGHT, x5)
+    x2 = ofcolor(I, THREE)
+    x3 = fill(I, EIGHT, x2)
+    x4 = sizefilter(x1, ONE)
+    x5 = colorfilter(x4, THREE)
+    x6 = merge(x5)
+    O = fill(x3, THREE, x6)
     return O
 
 
@@ -667,10 +670,10 @@ def solve_67a423a3(I: Grid) -> Grid:
 
 
 def solve_67e8384a(I: Grid) -> Grid:
-    x1 = vmirror(I)
-    x2 = hconcat(I, x1)
-    x3 = hmirror(x2)
-    O = vconcat(x2, x3)
+    x1 = hmirror(I)
+    x2 = vconcat(I, x1)
+    x3 = vmirror(x2)
+    O = hconcat(x2, x3)
     return O
 
 
@@ -715,30 +718,32 @@ def solve_694f12f3(I: Grid) -> Grid:
 
 
 def solve_6b9890af(I: Grid) -> Grid:
-    x1 = objects(I, T, T, T)
-    x2 = ofcolor(I, TWO)
-    x3 = argmin(x1, size)
-    x4 = subgrid(x2, I)
-    x5 = width(x4)
-    x6 = divide(x5, THREE)
-    x7 = upscale(x3, x6)
-    x8 = normalize(x7)
-    x9 = shift(x8, UNITY)
-    O = paint(x4, x9)
+    x1 = ofcolor(I, TWO)
+    x2 = subgrid(x1, I)
+    x3 = leastcolor(I)
+    x4 = ofcolor(I, x3)
+    x5 = subgrid(x4, I)
+    x6 = trim(x2)
+    x7 = width(x6)
+    x8 = divide(x7, THREE)
+    x9 = upscale(x5, x8)
+    x10 = asobject(x9)
+    x11 = shift(x10, UNITY)
+    O = paint(x2, x11)
     return O
 
 
 def solve_6c434453(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = sizefilter(x1, EIGHT)
-    x3 = dneighbors(UNITY)
-    x4 = insert(UNITY, x3)
-    x5 = merge(x2)
-    x6 = cover(I, x5)
-    x7 = apply(ulcorner, x2)
-    x8 = lbind(shift, x4)
-    x9 = mapply(x8, x7)
-    O = fill(x6, TWO, x9)
+    x2 = compose(size, delta)
+    x3 = matcher(x2, ONE)
+    x4 = sfilter(x1, x3)
+    x5 = compose(dneighbors, center)
+    x6 = fork(insert, center, x5)
+    x7 = mapply(x6, x4)
+    x8 = merge(x4)
+    x9 = fill(I, ZERO, x8)
+    O = fill(x9, TWO, x7)
     return O
 
 
@@ -1549,25 +1554,30 @@ def solve_508bd3b6(I: Grid) -> Grid:
 
 
 def solve_5daaa586(I: Grid) -> Grid:
-    x1 = objects(I, T, F, F)
-    x2 = colorfilter(x1, ZERO)
-    x3 = rbind(bordering, I)
-    x4 = compose(flip, x3)
-    x5 = extract(x2, x4)
-    x6 = outbox(x5)
-    x7 = subgrid(x6, I)
-    x8 = fgpartition(x7)
-    x9 = argmax(x8, size)
-    x10 = color(x9)
-    x11 = toindices(x9)
-    x12 = prapply(connect, x11, x11)
-    x13 = mfilter(x12, vline)
-    x14 = mfilter(x12, hline)
-    x15 = size(x13)
-    x16 = size(x14)
-    x17 = greater(x15, x16)
-    x18 = branch(x17, x13, x14)
-    O = fill(x7, x10, x18)
+    x1 = ofcolor(I, ZERO)
+    x2 = apply(first, x1)
+    x3 = apply(last, x1)
+    x4 = asindices(I)
+    x5 = apply(first, x4)
+    x6 = apply(last, x4)
+    x7 = difference(x5, x2)
+    x8 = difference(x6, x3)
+    x9 = product(x7, x8)
+    x10 = subgrid(x9, I)
+    x11 = fgpartition(x10)
+    x12 = argmax(x11, size)
+    x13 = color(x12)
+    x14 = ofcolor(x10, x13)
+    x15 = asindices(x10)
+    x16 = box(x15)
+    x17 = intersection(x14, x16)
+    x18 = difference(x14, x16)
+    x19 = rbind(gravitate, x17)
+    x20 = compose(x19, initset)
+    x21 = fork(add, identity, x20)
+    x22 = fork(connect, identity, x21)
+    x23 = mapply(x22, x18)
+    O = fill(x10, x13, x23)
     return O
 
 

@@ -114,9 +114,10 @@ def solve_ce22a75a(I: Grid) -> Grid:
 
 
 def solve_ce4f8723(I: Grid) -> Grid:
-    x1 = tophalf(I)
-    x2 = bottomhalf(I)
-    O = cellwise(x1, x2, THREE)
+    x1 = vsplit(I, TWO)
+    x2 = first(x1)
+    x3 = last(x1)
+    O = cellwise(x2, x3, THREE)
     return O
 
 
@@ -311,14 +312,17 @@ def solve_d4a91cb9(I: Grid) -> Grid:
 
 def solve_d4f3cd78(I: Grid) -> Grid:
     x1 = ofcolor(I, FIVE)
-    x2 = delta(x1)
-    x3 = fill(I, EIGHT, x2)
-    x4 = box(x1)
+    x2 = inbox(x1)
+    x3 = backdrop(x2)
+    x4 = outbox(x2)
     x5 = difference(x4, x1)
-    x6 = position(x4, x5)
-    x7 = first(x5)
-    x8 = shoot(x7, x6)
-    O = fill(x3, EIGHT, x8)
+    x6 = center(x5)
+    x7 = center(x1)
+    x8 = subtract(x6, x7)
+    x9 = sign(x8)
+    x10 = shoot(x6, x9)
+    x11 = combine(x3, x10)
+    O = fill(I, EIGHT, x11)
     return O
 
 
@@ -337,11 +341,10 @@ def solve_d5d6de2d(I: Grid) -> Grid:
 
 def solve_d631b094(I: Grid) -> Grid:
     x1 = palette(I)
-    x2 = other(x1, ZERO)
-    x3 = ofcolor(I, x2)
-    x4 = size(x3)
-    x5 = astuple(ONE, x4)
-    O = canvas(x2, x5)
+    x2 = maximum(x1)
+    x3 = canvas(x2, UNITY)
+    x4 = colorcount(I, x2)
+    O = hupscale(x3, x4)
     return O
 
 
@@ -398,32 +401,33 @@ def solve_d6ad076f(I: Grid) -> Grid:
 
 
 def solve_d89b689b(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = ofcolor(I, EIGHT)
-    x3 = sizefilter(x1, ONE)
-    x4 = apply(initset, x2)
-    x5 = lbind(argmin, x4)
-    x6 = lbind(rbind, manhattan)
-    x7 = compose(x5, x6)
-    x8 = fork(recolor, color, x7)
-    x9 = mapply(x8, x3)
-    x10 = shape(I)
-    x11 = canvas(ZERO, x10)
-    O = paint(x11, x9)
+    x1 = ofcolor(I, EIGHT)
+    x2 = ulcorner(x1)
+    x3 = objects(I, T, F, T)
+    x4 = sizefilter(x3, ONE)
+    x5 = rbind(subtract, x2)
+    x6 = chain(sign, x5, ulcorner)
+    x7 = chain(halve, increment, x6)
+    x8 = lbind(add, x2)
+    x9 = chain(initset, x8, x7)
+    x10 = fork(recolor, color, x9)
+    x11 = mapply(x10, x4)
+    x12 = shape(I)
+    x13 = canvas(ZERO, x12)
+    O = paint(x13, x11)
     return O
 
 
 def solve_d8c310e9(I: Grid) -> Grid:
-    x1 = objects(I, F, F, T)
-    x2 = first(x1)
+    x1 = fgpartition(I)
+    x2 = merge(x1)
     x3 = hperiod(x2)
-    x4 = multiply(x3, THREE)
-    x5 = tojvec(x3)
-    x6 = tojvec(x4)
-    x7 = shift(x2, x5)
-    x8 = shift(x2, x6)
-    x9 = paint(I, x7)
-    O = paint(x9, x8)
+    x4 = width(I)
+    x5 = interval(ZERO, x4, x3)
+    x6 = apply(tojvec, x5)
+    x7 = lbind(shift, x2)
+    x8 = mapply(x7, x6)
+    O = paint(I, x8)
     return O
 
 
@@ -456,12 +460,10 @@ def solve_d9fac9be(I: Grid) -> Grid:
 
 
 def solve_dae9d2b5(I: Grid) -> Grid:
-    x1 = lefthalf(I)
-    x2 = righthalf(I)
-    x3 = ofcolor(x1, FOUR)
-    x4 = ofcolor(x2, THREE)
-    x5 = combine(x3, x4)
-    O = fill(x1, SIX, x5)
+    x1 = hsplit(I, TWO)
+    x2 = first(x1)
+    x3 = last(x1)
+    O = cellwise(x2, x3, SIX)
     return O
 
 
@@ -486,26 +488,25 @@ def solve_db3e9e38(I: Grid) -> Grid:
 
 def solve_dbc1a6ce(I: Grid) -> Grid:
     x1 = ofcolor(I, ONE)
-    x2 = product(x1, x1)
-    x3 = fork(connect, first, last)
-    x4 = apply(x3, x2)
-    x5 = fork(either, vline, hline)
-    x6 = mfilter(x4, x5)
-    O = underfill(I, EIGHT, x6)
+    x2 = rbind(shoot, RIGHT)
+    x3 = mapply(x2, x1)
+    x4 = rbind(shoot, LEFT)
+    x5 = mapply(x4, x1)
+    x6 = intersection(x3, x5)
+    x7 = rbind(shoot, DOWN)
+    x8 = mapply(x7, x1)
+    x9 = rbind(shoot, UP)
+    x10 = mapply(x9, x1)
+    x11 = intersection(x8, x10)
+    x12 = combine(x6, x11)
+    O = underfill(I, EIGHT, x12)
     return O
 
 
 def solve_dc0a314f(I: Grid) -> Grid:
     x1 = ofcolor(I, THREE)
-    x2 = replace(I, THREE, ZERO)
-    x3 = dmirror(x2)
-    x4 = papply(pair, x2, x3)
-    x5 = lbind(apply, maximum)
-    x6 = apply(x5, x4)
-    x7 = cmirror(x6)
-    x8 = papply(pair, x6, x7)
-    x9 = apply(x5, x8)
-    O = subgrid(x1, x9)
+    x2 = rot180(I)
+    O = subgrid(x1, x2)
     return O
 
 
@@ -519,51 +520,54 @@ def solve_dc1df850(I: Grid) -> Grid:
 def solve_dc433765(I: Grid) -> Grid:
     x1 = ofcolor(I, THREE)
     x2 = ofcolor(I, FOUR)
-    x3 = first(x1)
-    x4 = first(x2)
-    x5 = subtract(x4, x3)
-    x6 = sign(x5)
-    x7 = recolor(THREE, x1)
-    O = move(I, x7, x6)
+    x3 = position(x1, x2)
+    x4 = shift(x1, x3)
+    x5 = fill(I, ZERO, x1)
+    O = fill(x5, THREE, x4)
     return O
 
 
 def solve_ddf7fa4f(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = sizefilter(x1, ONE)
-    x3 = colorfilter(x1, FIVE)
-    x4 = product(x2, x3)
-    x5 = fork(vmatching, first, last)
-    x6 = sfilter(x4, x5)
-    x7 = compose(color, first)
-    x8 = fork(recolor, x7, last)
-    x9 = mapply(x8, x6)
-    O = paint(I, x9)
+    x1 = width(I)
+    x2 = astuple(ONE, x1)
+    x3 = crop(I, ORIGIN, x2)
+    x4 = rbind(toobject, x3)
+    x5 = objects(I, T, F, T)
+    x6 = colorfilter(x5, FIVE)
+    x7 = chain(toivec, invert, uppermost)
+    x8 = fork(shift, identity, x7)
+    x9 = chain(palette, x4, x8)
+    x10 = compose(maximum, x9)
+    x11 = fork(recolor, x10, identity)
+    x12 = mapply(x11, x6)
+    O = paint(I, x12)
     return O
 
 
 def solve_de1cd16c(I: Grid) -> Grid:
     x1 = leastcolor(I)
-    x2 = objects(I, T, F, F)
-    x3 = sizefilter(x2, ONE)
-    x4 = difference(x2, x3)
-    x5 = rbind(subgrid, I)
-    x6 = apply(x5, x4)
-    x7 = rbind(colorcount, x1)
-    x8 = argmax(x6, x7)
-    x9 = mostcolor(x8)
-    O = canvas(x9, UNITY)
+    x2 = ofcolor(I, x1)
+    x3 = mapply(dneighbors, x2)
+    x4 = toobject(x3, I)
+    x5 = mostcolor(x4)
+    O = canvas(x5, UNITY)
     return O
 
 
 def solve_ded97339(I: Grid) -> Grid:
     x1 = ofcolor(I, EIGHT)
-    x2 = product(x1, x1)
-    x3 = fork(connect, first, last)
-    x4 = apply(x3, x2)
-    x5 = fork(either, vline, hline)
-    x6 = mfilter(x4, x5)
-    O = underfill(I, EIGHT, x6)
+    x2 = rbind(shoot, LEFT)
+    x3 = mapply(x2, x1)
+    x4 = rbind(shoot, RIGHT)
+    x5 = mapply(x4, x1)
+    x6 = intersection(x3, x5)
+    x7 = rbind(shoot, UP)
+    x8 = mapply(x7, x1)
+    x9 = rbind(shoot, DOWN)
+    x10 = mapply(x9, x1)
+    x11 = intersection(x8, x10)
+    x12 = combine(x6, x11)
+    O = fill(I, EIGHT, x12)
     return O
 
 
@@ -646,12 +650,11 @@ def solve_e26a3af2(I: Grid) -> Grid:
 
 
 def solve_e3497940(I: Grid) -> Grid:
-    x1 = lefthalf(I)
-    x2 = righthalf(I)
-    x3 = vmirror(x2)
-    x4 = objects(x3, T, F, T)
-    x5 = merge(x4)
-    O = paint(x1, x5)
+    x1 = vmirror(I)
+    x2 = lefthalf(x1)
+    x3 = asobject(x2)
+    x4 = lefthalf(I)
+    O = underpaint(x4, x3)
     return O
 
 
@@ -680,18 +683,15 @@ def solve_e48d4e1a(I: Grid) -> Grid:
 
 def solve_e509e548(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = rbind(subgrid, I)
-    x3 = chain(palette, trim, x2)
-    x4 = lbind(contained, THREE)
-    x5 = compose(x4, x3)
-    x6 = fork(add, height, width)
-    x7 = compose(decrement, x6)
-    x8 = fork(equality, size, x7)
-    x9 = mfilter(x1, x8)
-    x10 = mfilter(x1, x5)
-    x11 = replace(I, THREE, SIX)
-    x12 = fill(x11, ONE, x9)
-    O = fill(x12, TWO, x10)
+    x2 = fork(difference, toindices, box)
+    x3 = chain(positive, size, x2)
+    x4 = mfilter(x1, x3)
+    x5 = fork(add, height, width)
+    x6 = fork(greater, x5, size)
+    x7 = mfilter(x1, x6)
+    x8 = replace(I, THREE, SIX)
+    x9 = fill(x8, TWO, x4)
+    O = fill(x9, ONE, x7)
     return O
 
 
@@ -709,17 +709,19 @@ def solve_e50d258f(I: Grid) -> Grid:
 def solve_e73095fd(I: Grid) -> Grid:
     x1 = objects(I, T, F, F)
     x2 = colorfilter(x1, ZERO)
-    x3 = fork(equality, toindices, backdrop)
-    x4 = sfilter(x2, x3)
-    x5 = lbind(mapply, dneighbors)
-    x6 = chain(x5, corners, outbox)
-    x7 = fork(difference, x6, outbox)
-    x8 = ofcolor(I, FIVE)
-    x9 = rbind(intersection, x8)
-    x10 = chain(size, x9, x7)
-    x11 = matcher(x10, ZERO)
-    x12 = mfilter(x4, x11)
-    O = fill(I, FOUR, x12)
+    x3 = compose(size, delta)
+    x4 = matcher(x3, ZERO)
+    x5 = sfilter(x2, x4)
+    x6 = ofcolor(I, FIVE)
+    x7 = compose(outbox, outbox)
+    x8 = lbind(mapply, dneighbors)
+    x9 = chain(x8, corners, x7)
+    x10 = fork(intersection, x9, x7)
+    x11 = rbind(intersection, x6)
+    x12 = chain(size, x11, x10)
+    x13 = matcher(x12, ZERO)
+    x14 = mfilter(x5, x13)
+    O = fill(I, FOUR, x14)
     return O
 
 

@@ -1329,21 +1329,26 @@ def delta(patch: Patch) -> Indices:
 
 def gravitate(source: Patch, destination: Patch) -> IntegerTuple:
     """Offset that moves source straight towards destination until they are adjacent."""
-    source_i, source_j = center(source)
-    destination_i, destination_j = center(destination)
-    i, j = 0, 0
-    if vmatching(source, destination):
-        i = 1 if source_i < destination_i else -1
-    else:
-        j = 1 if source_j < destination_j else -1
-    gi, gj = i, j
-    c = 0
-    while not adjacent(source, destination) and c < 42:
-        c += 1
-        gi += i
-        gj += j
-        source = shift(source, (i, j))
-    return (gi - i, gj - j)
+    # Closed form instead of stepping: a step count k touches when some cell pair ends up at distance 1
+    # and none at distance 0; the answer is the least such k below the cap of 42 steps (else 42).
+    (si, sj), (ti, tj) = center(source), center(destination)
+    vertical = vmatching(source, destination)
+    sense = (1 if si < ti else -1) if vertical else (1 if sj < tj else -1)
+    touching: set = set()
+    overlapping: set = set()
+    for a in toindices(source):
+        for b in toindices(destination):
+            if vertical:
+                gap, off = (b[0] - a[0]) * sense, abs(b[1] - a[1])
+            else:
+                gap, off = (b[1] - a[1]) * sense, abs(b[0] - a[0])
+            if off == 0:
+                overlapping.add(gap)
+                touching.update((gap - 1, gap + 1))
+            elif off == 1:
+                touching.add(gap)
+    steps = min((k for k in touching - overlapping if 0 <= k < 42), default=42)
+    return (sense * steps, 0) if vertical else (0, sense * steps)
 
 
 def inbox(patch: Patch) -> Indices:

@@ -1084,3 +1084,16 @@ def test_module_has_no_prints_or_classes():
     source = inspect.getsource(dsl)
     assert not re.search(r"^\s*class\s", source, re.M)
     assert "print(" not in source
+
+
+# --------------------------------------------------------------------------- gravitate edge cases
+
+
+def test_gravitate_edge_cases():
+    assert gravitate(fs((0, 0)), fs((0, 1))) == (0, 0)  # already adjacent
+    assert gravitate(fs((0, 3)), fs((0, 0))) == (0, -2)  # leftwards
+    assert gravitate(fs((0, 0)), fs((0, 0))) == (-1, 0)  # overlapping: one step up makes them adjacent
+    assert gravitate(fs((0, 0), (0, 1), (0, 2)), fs((0, 1))) == (-1, 0)
+    assert gravitate(fs((0, 0)), fs((0, 90))) == (0, 42)  # too far: capped at 42 steps
+    assert gravitate(fs((0, 0), (0, 1)), fs((3, 2))) == (0, 42)  # passes by diagonally, never touches
+    assert gravitate(fs((9, (4, 0))), fs((0, 0), (1, 0))) == (-2, 0)  # objects and indices alike

@@ -843,12 +843,15 @@ def solve_6d75e8bb(I: Grid) -> Grid:
 def solve_6e02f1e3(I: Grid) -> Grid:
     x1 = numcolors(I)
     x2 = canvas(ZERO, THREE_BY_THREE)
-    x3 = equality(x1, THREE)
-    x4 = equality(x1, TWO)
-    x5 = branch(x3, TWO_BY_ZERO, ORIGIN)
-    x6 = branch(x4, TWO_BY_TWO, ZERO_BY_TWO)
-    x7 = connect(x5, x6)
-    O = fill(x2, FIVE, x7)
+    x3 = shoot(ORIGIN, UNITY)
+    x4 = fill(x2, FIVE, x3)
+    x5 = vmirror(x4)
+    x6 = hfrontier(ORIGIN)
+    x7 = fill(x2, FIVE, x6)
+    x8 = equality(x1, ONE)
+    x9 = equality(x1, TWO)
+    x10 = branch(x9, x4, x5)
+    O = branch(x8, x7, x10)
     return O
 
 
@@ -868,16 +871,22 @@ def solve_6e82a1ae(I: Grid) -> Grid:
 
 def solve_6ecd11f4(I: Grid) -> Grid:
     x1 = objects(I, F, T, T)
-    x2 = argmax(x1, size)
-    x3 = argmin(x1, size)
-    x4 = subgrid(x2, I)
-    x5 = subgrid(x3, I)
-    x6 = width(x4)
-    x7 = width(x5)
-    x8 = divide(x6, x7)
-    x9 = downscale(x4, x8)
-    x10 = ofcolor(x9, ZERO)
-    O = fill(x5, ZERO, x10)
+    x2 = argmax(x1, numcolors)
+    x3 = subgrid(x2, I)
+    x4 = cover(I, x2)
+    x5 = palette(x4)
+    x6 = other(x5, ZERO)
+    x7 = ofcolor(x4, x6)
+    x8 = subgrid(x7, x4)
+    x9 = width(x8)
+    x10 = width(x3)
+    x11 = divide(x9, x10)
+    x12 = downscale(x8, x11)
+    x13 = ofcolor(x12, x6)
+    x14 = toobject(x13, x3)
+    x15 = shape(x3)
+    x16 = canvas(ZERO, x15)
+    O = paint(x16, x14)
     return O
 
 
@@ -904,14 +913,16 @@ def solve_72ca375d(I: Grid) -> Grid:
 
 def solve_73251a56(I: Grid) -> Grid:
     x1 = dmirror(I)
-    x2 = papply(pair, I, x1)
-    x3 = lbind(apply, maximum)
-    x4 = apply(x3, x2)
-    x5 = mostcolor(x4)
-    x6 = replace(x4, ZERO, x5)
-    x7 = index(x6, ORIGIN)
-    x8 = shoot(ORIGIN, UNITY)
-    O = fill(x6, x7, x8)
+    x2 = ofcolor(I, ZERO)
+    x3 = toobject(x2, x1)
+    x4 = paint(I, x3)
+    x5 = asindices(I)
+    x6 = fork(equality, first, last)
+    x7 = sfilter(x5, x6)
+    x8 = index(I, ORIGIN)
+    x9 = fill(x4, x8, x7)
+    x10 = mostcolor(I)
+    O = replace(x9, ZERO, x10)
     return O
 
 
@@ -936,10 +947,8 @@ def solve_7447852a(I: Grid) -> Grid:
 
 
 def solve_7468f01a(I: Grid) -> Grid:
-    x1 = objects(I, F, T, T)
-    x2 = first(x1)
-    x3 = subgrid(x2, I)
-    O = vmirror(x3)
+    x1 = compress(I)
+    O = vmirror(x1)
     return O
 
 
@@ -1020,16 +1029,19 @@ def solve_776ffc46(I: Grid) -> Grid:
 
 
 def solve_77fdfe62(I: Grid) -> Grid:
-    x1 = ofcolor(I, EIGHT)
-    x2 = subgrid(x1, I)
-    x3 = replace(I, EIGHT, ZERO)
-    x4 = replace(x3, ONE, ZERO)
-    x5 = compress(x4)
-    x6 = width(x2)
-    x7 = halve(x6)
-    x8 = upscale(x5, x7)
-    x9 = ofcolor(x2, ZERO)
-    O = fill(x8, ZERO, x9)
+    x1 = trim(I)
+    x2 = trim(x1)
+    x3 = width(x2)
+    x4 = halve(x3)
+    x5 = width(I)
+    x6 = decrement(x5)
+    x7 = downscale(I, x6)
+    x8 = upscale(x7, x4)
+    x9 = ofcolor(x2, EIGHT)
+    x10 = toobject(x9, x8)
+    x11 = shape(x2)
+    x12 = canvas(ZERO, x11)
+    O = paint(x12, x10)
     return O
 
 
@@ -1051,26 +1063,27 @@ def solve_780d0b14(I: Grid) -> Grid:
 
 
 def solve_794b24be(I: Grid) -> Grid:
-    x1 = ofcolor(I, ONE)
-    x2 = size(x1)
-    x3 = decrement(x2)
-    x4 = canvas(ZERO, THREE_BY_THREE)
-    x5 = tojvec(x3)
-    x6 = connect(ORIGIN, x5)
-    x7 = equality(x2, FOUR)
-    x8 = insert(UNITY, x6)
-    x9 = branch(x7, x8, x6)
-    O = fill(x4, TWO, x9)
+    x1 = colorcount(I, ONE)
+    x2 = astuple(ONE, x1)
+    x3 = canvas(TWO, x2)
+    x4 = asobject(x3)
+    x5 = canvas(ZERO, THREE_BY_THREE)
+    x6 = paint(x5, x4)
+    x7 = initset(UNITY)
+    x8 = fill(x6, TWO, x7)
+    x9 = equality(x1, FOUR)
+    O = branch(x9, x8, x6)
     return O
 
 
 def solve_7b6016b9(I: Grid) -> Grid:
-    x1 = objects(I, T, F, F)
-    x2 = rbind(bordering, I)
-    x3 = compose(flip, x2)
-    x4 = mfilter(x1, x3)
-    x5 = fill(I, TWO, x4)
-    O = replace(x5, ZERO, THREE)
+    x1 = replace(I, ZERO, THREE)
+    x2 = objects(x1, T, F, F)
+    x3 = colorfilter(x2, THREE)
+    x4 = rbind(bordering, x1)
+    x5 = matcher(x4, F)
+    x6 = mfilter(x3, x5)
+    O = fill(x1, TWO, x6)
     return O
 
 
@@ -1084,26 +1097,33 @@ def solve_7b7f7511(I: Grid) -> Grid:
 
 def solve_7c008303(I: Grid) -> Grid:
     x1 = ofcolor(I, THREE)
-    x2 = subgrid(x1, I)
-    x3 = ofcolor(x2, ZERO)
-    x4 = replace(I, THREE, ZERO)
-    x5 = replace(x4, EIGHT, ZERO)
-    x6 = compress(x5)
-    x7 = upscale(x6, THREE)
-    O = fill(x7, ZERO, x3)
+    x2 = ofcolor(I, EIGHT)
+    x3 = ofcolor(I, ZERO)
+    x4 = combine(x1, x2)
+    x5 = combine(x4, x3)
+    x6 = asindices(I)
+    x7 = difference(x6, x5)
+    x8 = subgrid(x7, I)
+    x9 = upscale(x8, THREE)
+    x10 = normalize(x1)
+    x11 = toobject(x10, x9)
+    x12 = shape(x9)
+    x13 = canvas(ZERO, x12)
+    O = paint(x13, x11)
     return O
 
 
 def solve_7ddcd7ec(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = sizefilter(x1, ONE)
-    x3 = difference(x1, x2)
-    x4 = first(x3)
-    x5 = color(x4)
-    x6 = lbind(position, x4)
-    x7 = fork(shoot, center, x6)
-    x8 = mapply(x7, x2)
-    O = fill(I, x5, x8)
+    x2 = argmax(x1, size)
+    x3 = color(x2)
+    x4 = remove(x2, x1)
+    x5 = center(x2)
+    x6 = rbind(subtract, x5)
+    x7 = chain(sign, x6, center)
+    x8 = fork(shoot, center, x7)
+    x9 = mapply(x8, x4)
+    O = fill(I, x3, x9)
     return O
 
 
@@ -1141,12 +1161,10 @@ def solve_7f4411dc(I: Grid) -> Grid:
 
 
 def solve_7fe24cdd(I: Grid) -> Grid:
-    x1 = rot90(I)
-    x2 = rot180(I)
-    x3 = rot270(I)
-    x4 = hconcat(I, x1)
-    x5 = hconcat(x3, x2)
-    O = vconcat(x4, x5)
+    x1 = rot270(I)
+    x2 = vconcat(I, x1)
+    x3 = rot180(x2)
+    O = hconcat(x2, x3)
     return O
 
 

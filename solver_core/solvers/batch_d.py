@@ -726,28 +726,29 @@ def solve_e73095fd(I: Grid) -> Grid:
 
 
 def solve_e76a88a6(I: Grid) -> Grid:
-    x1 = objects(I, F, F, T)
-    x2 = argmax(x1, numcolors)
-    x3 = normalize(x2)
-    x4 = remove(x2, x1)
-    x5 = apply(ulcorner, x4)
-    x6 = lbind(shift, x3)
-    x7 = mapply(x6, x5)
-    O = paint(I, x7)
+    x1 = ofcolor(I, ZERO)
+    x2 = ofcolor(I, FIVE)
+    x3 = combine(x1, x2)
+    x4 = asindices(I)
+    x5 = difference(x4, x3)
+    x6 = subgrid(x5, I)
+    x7 = asobject(x6)
+    x8 = objects(I, T, F, T)
+    x9 = colorfilter(x8, FIVE)
+    x10 = apply(ulcorner, x9)
+    x11 = lbind(shift, x7)
+    x12 = mapply(x11, x10)
+    O = paint(I, x12)
     return O
 
 
 def solve_e8593010(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = sizefilter(x1, ONE)
-    x3 = sizefilter(x1, TWO)
-    x4 = sizefilter(x1, THREE)
-    x5 = merge(x2)
-    x6 = fill(I, THREE, x5)
-    x7 = merge(x3)
-    x8 = fill(x6, TWO, x7)
-    x9 = merge(x4)
-    O = fill(x8, ONE, x9)
+    x2 = lbind(subtract, FOUR)
+    x3 = compose(x2, size)
+    x4 = fork(recolor, x3, identity)
+    x5 = mapply(x4, x1)
+    O = paint(I, x5)
     return O
 
 
@@ -764,57 +765,60 @@ def solve_e9614598(I: Grid) -> Grid:
 
 
 def solve_e98196ab(I: Grid) -> Grid:
-    x1 = tophalf(I)
-    x2 = bottomhalf(I)
-    x3 = objects(x1, T, F, T)
-    x4 = merge(x3)
-    O = paint(x2, x4)
+    x1 = vsplit(I, TWO)
+    x2 = first(x1)
+    x3 = last(x1)
+    x4 = asobject(x3)
+    O = underpaint(x2, x4)
     return O
 
 
 def solve_e9afcf9a(I: Grid) -> Grid:
-    x1 = astuple(TWO, ONE)
-    x2 = crop(I, ORIGIN, x1)
-    x3 = hmirror(x2)
-    x4 = hconcat(x2, x3)
-    x5 = hconcat(x4, x4)
-    O = hconcat(x5, x4)
+    x1 = hmirror(I)
+    x2 = asindices(I)
+    x3 = compose(even, last)
+    x4 = compose(flip, x3)
+    x5 = sfilter(x2, x4)
+    x6 = toobject(x5, x1)
+    O = paint(I, x6)
     return O
 
 
 def solve_ea32f347(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = replace(I, FIVE, FOUR)
-    x3 = argmin(x1, size)
-    x4 = argmax(x1, size)
-    x5 = fill(x2, ONE, x4)
-    O = fill(x5, TWO, x3)
+    x2 = order(x1, size)
+    x3 = astuple(TWO, FOUR)
+    x4 = repeat(ONE, ONE)
+    x5 = combine(x3, x4)
+    x6 = mpapply(recolor, x5, x2)
+    O = paint(I, x6)
     return O
 
 
 def solve_ea786f4a(I: Grid) -> Grid:
-    x1 = width(I)
-    x2 = shoot(ORIGIN, UNITY)
-    x3 = decrement(x1)
-    x4 = tojvec(x3)
-    x5 = shoot(x4, DOWN_LEFT)
-    x6 = combine(x2, x5)
-    O = fill(I, ZERO, x6)
+    x1 = ofcolor(I, ZERO)
+    x2 = first(x1)
+    x3 = ineighbors(ORIGIN)
+    x4 = lbind(shoot, x2)
+    x5 = mapply(x4, x3)
+    O = fill(I, ZERO, x5)
     return O
 
 
 def solve_eb281b96(I: Grid) -> Grid:
-    x1 = hmirror(I)
-    x2 = height(I)
-    x3 = decrement(x2)
-    x4 = width(I)
-    x5 = astuple(x3, x4)
-    x6 = crop(x1, DOWN, x5)
-    x7 = vconcat(I, x6)
-    x8 = double(x3)
-    x9 = astuple(x8, x4)
-    x10 = crop(x7, DOWN, x9)
-    O = vconcat(x7, x10)
+    x1 = asobject(I)
+    x2 = hmirror(x1)
+    x3 = height(I)
+    x4 = decrement(x3)
+    x5 = toivec(x4)
+    x6 = shift(x2, x5)
+    x7 = combine(x1, x6)
+    x8 = double(x5)
+    x9 = shift(x7, x8)
+    x10 = combine(x7, x9)
+    x11 = shape(x10)
+    x12 = canvas(ZERO, x11)
+    O = paint(x12, x10)
     return O
 
 
@@ -889,48 +893,47 @@ def solve_ef135b50(I: Grid) -> Grid:
 
 
 def solve_f25fbde4(I: Grid) -> Grid:
-    x1 = objects(I, F, T, T)
-    x2 = first(x1)
-    x3 = subgrid(x2, I)
-    O = upscale(x3, TWO)
+    x1 = ofcolor(I, FOUR)
+    x2 = subgrid(x1, I)
+    O = upscale(x2, TWO)
     return O
 
 
 def solve_f25ffba3(I: Grid) -> Grid:
-    x1 = bottomhalf(I)
-    x2 = hmirror(x1)
-    O = vconcat(x2, x1)
+    x1 = hmirror(I)
+    x2 = asobject(I)
+    O = underpaint(x1, x2)
     return O
 
 
 def solve_f2829549(I: Grid) -> Grid:
-    x1 = lefthalf(I)
-    x2 = righthalf(I)
-    x3 = ofcolor(x1, ZERO)
-    x4 = ofcolor(x2, ZERO)
-    x5 = intersection(x3, x4)
-    x6 = shape(x1)
-    x7 = canvas(ZERO, x6)
-    O = fill(x7, THREE, x5)
+    x1 = hsplit(I, TWO)
+    x2 = first(x1)
+    x3 = last(x1)
+    x4 = cellwise(x2, x3, THREE)
+    O = switch(x4, ZERO, THREE)
     return O
 
 
 def solve_f5b8619d(I: Grid) -> Grid:
-    x1 = leastcolor(I)
-    x2 = ofcolor(I, x1)
-    x3 = mapply(vfrontier, x2)
-    x4 = underfill(I, EIGHT, x3)
-    x5 = hconcat(x4, x4)
-    O = vconcat(x5, x5)
+    x1 = hconcat(I, I)
+    x2 = vconcat(x1, x1)
+    x3 = ofcolor(x2, ZERO)
+    x4 = asindices(x2)
+    x5 = difference(x4, x3)
+    x6 = mapply(vfrontier, x5)
+    x7 = intersection(x6, x3)
+    O = fill(x2, EIGHT, x7)
     return O
 
 
 def solve_f76d97a5(I: Grid) -> Grid:
-    x1 = palette(I)
-    x2 = first(x1)
-    x3 = last(x1)
-    x4 = switch(I, x2, x3)
-    O = replace(x4, FIVE, ZERO)
+    x1 = ofcolor(I, FIVE)
+    x2 = palette(I)
+    x3 = other(x2, FIVE)
+    x4 = shape(I)
+    x5 = canvas(ZERO, x4)
+    O = fill(x5, x3, x1)
     return O
 
 
@@ -977,27 +980,24 @@ def solve_f8a8fe49(I: Grid) -> Grid:
 
 
 def solve_f8b3ba0a(I: Grid) -> Grid:
-    x1 = compress(I)
-    x2 = palette(x1)
-    x3 = lbind(colorcount, x1)
-    x4 = order(x2, x3)
-    x5 = last(x4)
-    x6 = remove(x5, x4)
-    x7 = rbind(canvas, UNITY)
-    x8 = apply(x7, x6)
-    x9 = merge(x8)
-    O = hmirror(x9)
+    x1 = fgpartition(I)
+    x2 = argmax(x1, size)
+    x3 = remove(x2, x1)
+    x4 = compose(invert, size)
+    x5 = order(x3, x4)
+    x6 = apply(color, x5)
+    x7 = rbind(repeat, ONE)
+    O = apply(x7, x6)
     return O
 
 
 def solve_f8ff0b80(I: Grid) -> Grid:
-    x1 = objects(I, T, T, T)
+    x1 = fgpartition(I)
     x2 = order(x1, size)
     x3 = apply(color, x2)
-    x4 = rbind(canvas, UNITY)
-    x5 = apply(x4, x3)
-    x6 = merge(x5)
-    O = hmirror(x6)
+    x4 = repeat(x3, ONE)
+    x5 = dmirror(x4)
+    O = hmirror(x5)
     return O
 
 
@@ -1024,14 +1024,11 @@ def solve_f9012d9b(I: Grid) -> Grid:
 
 
 def solve_fafffa47(I: Grid) -> Grid:
-    x1 = tophalf(I)
-    x2 = bottomhalf(I)
-    x3 = shape(x1)
-    x4 = ofcolor(x1, ZERO)
-    x5 = ofcolor(x2, ZERO)
-    x6 = intersection(x4, x5)
-    x7 = canvas(ZERO, x3)
-    O = fill(x7, TWO, x6)
+    x1 = bottomhalf(I)
+    x2 = tophalf(I)
+    x3 = cellwise(x1, x2, FIVE)
+    x4 = replace(x3, ZERO, TWO)
+    O = replace(x4, FIVE, ZERO)
     return O
 
 
@@ -1066,17 +1063,20 @@ def solve_fcc82909(I: Grid) -> Grid:
 
 
 def solve_feca6190(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = size(x1)
-    x3 = multiply(x2, FIVE)
-    x4 = astuple(x3, x3)
-    x5 = canvas(ZERO, x4)
-    x6 = rbind(shoot, UNITY)
-    x7 = compose(x6, center)
-    x8 = fork(recolor, color, x7)
-    x9 = mapply(x8, x1)
-    x10 = paint(x5, x9)
-    O = hmirror(x10)
+    x1 = palette(I)
+    x2 = remove(ZERO, x1)
+    x3 = size(x2)
+    x4 = multiply(x3, FIVE)
+    x5 = interval(ZERO, x4, ONE)
+    x6 = fork(astuple, identity, identity)
+    x7 = apply(x6, x5)
+    x8 = asobject(I)
+    x9 = lbind(shift, x8)
+    x10 = mapply(x9, x7)
+    x11 = astuple(x4, x4)
+    x12 = canvas(ZERO, x11)
+    x13 = paint(x12, x10)
+    O = hmirror(x13)
     return O
 
 
@@ -1084,23 +1084,22 @@ def solve_ff28f65a(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
     x2 = size(x1)
     x3 = double(x2)
-    x4 = interval(ZERO, x3, TWO)
-    x5 = apply(tojvec, x4)
-    x6 = astuple(ONE, NINE)
-    x7 = canvas(ZERO, x6)
-    x8 = fill(x7, ONE, x5)
-    x9 = hsplit(x8, THREE)
-    O = merge(x9)
+    x4 = canvas(ZERO, THREE_BY_THREE)
+    x5 = asindices(x4)
+    x6 = rbind(multiply, THREE)
+    x7 = compose(x6, first)
+    x8 = fork(add, x7, last)
+    x9 = compose(even, x8)
+    x10 = lbind(greater, x3)
+    x11 = compose(x10, x8)
+    x12 = fork(both, x9, x11)
+    x13 = sfilter(x5, x12)
+    O = fill(x4, ONE, x13)
     return O
 
 
 def solve_ff805c23(I: Grid) -> Grid:
-    x1 = hmirror(I)
-    x2 = vmirror(I)
-    x3 = ofcolor(I, ONE)
-    x4 = subgrid(x3, x1)
-    x5 = subgrid(x3, x2)
-    x6 = palette(x4)
-    x7 = contained(ONE, x6)
-    O = branch(x7, x5, x4)
+    x1 = ofcolor(I, ONE)
+    x2 = rot180(I)
+    O = subgrid(x1, x2)
     return O

@@ -434,28 +434,28 @@ def solve_a48eeaf7(I: Grid) -> Grid:
 
 
 def solve_a5313dff(I: Grid) -> Grid:
-    x1 = objects(I, T, F, F)
-    x2 = colorfilter(x1, ZERO)
-    x3 = rbind(bordering, I)
-    x4 = compose(flip, x3)
-    x5 = mfilter(x2, x4)
-    O = fill(I, ONE, x5)
+    x1 = ofcolor(I, ZERO)
+    x2 = asindices(I)
+    x3 = box(x2)
+    x4 = intersection(x1, x3)
+    x5 = objects(I, T, F, F)
+    x6 = colorfilter(x5, ZERO)
+    x7 = rbind(intersection, x4)
+    x8 = chain(size, x7, toindices)
+    x9 = matcher(x8, ZERO)
+    x10 = mfilter(x6, x9)
+    O = underfill(I, ONE, x10)
     return O
 
 
 def solve_a5f85a15(I: Grid) -> Grid:
     x1 = objects(I, T, T, T)
-    x2 = interval(ONE, TEN, ONE)
-    x3 = apply(double, x2)
-    x4 = apply(decrement, x3)
-    x5 = papply(astuple, x4, x4)
-    x6 = apply(ulcorner, x1)
-    x7 = lbind(shift, x5)
-    x8 = mapply(x7, x6)
-    x9 = merge(x1)
-    x10 = toindices(x9)
-    x11 = intersection(x8, x10)
-    O = fill(I, FOUR, x11)
+    x2 = chain(flip, even, first)
+    x3 = rbind(sfilter, x2)
+    x4 = chain(x3, normalize, toindices)
+    x5 = fork(shift, x4, ulcorner)
+    x6 = mapply(x5, x1)
+    O = fill(I, FOUR, x6)
     return O
 
 
@@ -477,69 +477,76 @@ def solve_a61ba2ce(I: Grid) -> Grid:
 
 def solve_a61f2674(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = argmax(x1, size)
-    x3 = argmin(x1, size)
-    x4 = replace(I, FIVE, ZERO)
-    x5 = recolor(ONE, x2)
-    x6 = recolor(TWO, x3)
-    x7 = combine(x5, x6)
-    O = paint(x4, x7)
+    x2 = argmax(x1, height)
+    x3 = argmin(x1, height)
+    x4 = shape(I)
+    x5 = canvas(ZERO, x4)
+    x6 = fill(x5, ONE, x2)
+    O = fill(x6, TWO, x3)
     return O
 
 
 def solve_a65b410d(I: Grid) -> Grid:
     x1 = ofcolor(I, TWO)
     x2 = urcorner(x1)
-    x3 = shoot(x2, UP_RIGHT)
-    x4 = shoot(x2, DOWN_LEFT)
-    x5 = underfill(I, THREE, x3)
-    x6 = underfill(x5, ONE, x4)
-    x7 = rbind(shoot, LEFT)
-    x8 = mapply(x7, x3)
-    x9 = mapply(x7, x4)
-    x10 = underfill(x6, ONE, x9)
-    O = underfill(x10, THREE, x8)
+    x3 = shoot(x2, LEFT)
+    x4 = rbind(shoot, UP_RIGHT)
+    x5 = mapply(x4, x3)
+    x6 = underfill(I, THREE, x5)
+    x7 = rbind(shoot, DOWN_LEFT)
+    x8 = mapply(x7, x1)
+    O = underfill(x6, ONE, x8)
     return O
 
 
 def solve_a68b268e(I: Grid) -> Grid:
-    x1 = tophalf(I)
-    x2 = bottomhalf(I)
-    x3 = lefthalf(x1)
-    x4 = righthalf(x1)
-    x5 = lefthalf(x2)
-    x6 = righthalf(x2)
-    x7 = ofcolor(x5, EIGHT)
-    x8 = fill(x6, EIGHT, x7)
-    x9 = ofcolor(x4, FOUR)
-    x10 = fill(x8, FOUR, x9)
-    x11 = ofcolor(x3, SEVEN)
-    O = fill(x10, SEVEN, x11)
+    x1 = vsplit(I, TWO)
+    x2 = rbind(hsplit, TWO)
+    x3 = apply(x2, x1)
+    x4 = first(x3)
+    x5 = last(x3)
+    x6 = matcher(first, ZERO)
+    x7 = compose(flip, x6)
+    x8 = rbind(sfilter, x7)
+    x9 = compose(x8, asobject)
+    x10 = apply(x9, x4)
+    x11 = apply(x9, x5)
+    x12 = last(x5)
+    x13 = first(x11)
+    x14 = paint(x12, x13)
+    x15 = last(x10)
+    x16 = paint(x14, x15)
+    x17 = first(x10)
+    O = paint(x16, x17)
     return O
 
 
 def solve_a699fb00(I: Grid) -> Grid:
     x1 = ofcolor(I, ONE)
-    x2 = shift(x1, RIGHT)
-    x3 = shift(x1, LEFT)
-    x4 = intersection(x2, x3)
-    O = fill(I, TWO, x4)
+    x2 = shift(x1, ZERO_BY_TWO)
+    x3 = intersection(x2, x1)
+    x4 = shift(x3, LEFT)
+    x5 = recolor(TWO, x4)
+    O = paint(I, x5)
     return O
 
 
 def solve_a740d043(I: Grid) -> Grid:
-    x1 = objects(I, T, T, T)
-    x2 = merge(x1)
-    x3 = subgrid(x2, I)
-    O = replace(x3, ONE, ZERO)
+    x1 = mostcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = asindices(I)
+    x4 = difference(x3, x2)
+    x5 = replace(I, x1, ZERO)
+    O = subgrid(x4, x5)
     return O
 
 
 def solve_a79310a0(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = first(x1)
-    x3 = move(I, x2, DOWN)
-    O = replace(x3, EIGHT, TWO)
+    x1 = ofcolor(I, EIGHT)
+    x2 = shift(x1, DOWN)
+    x3 = shape(I)
+    x4 = canvas(ZERO, x3)
+    O = fill(x4, TWO, x2)
     return O
 
 
@@ -580,30 +587,40 @@ def solve_a87f7484(I: Grid) -> Grid:
 
 def solve_a9f96cdd(I: Grid) -> Grid:
     x1 = ofcolor(I, TWO)
-    x2 = replace(I, TWO, ZERO)
-    x3 = shift(x1, NEG_UNITY)
-    x4 = fill(x2, THREE, x3)
-    x5 = shift(x1, UP_RIGHT)
-    x6 = fill(x4, SIX, x5)
-    x7 = shift(x1, DOWN_LEFT)
-    x8 = fill(x6, EIGHT, x7)
-    x9 = shift(x1, UNITY)
-    O = fill(x8, SEVEN, x9)
+    x2 = first(x1)
+    x3 = add(x2, NEG_UNITY)
+    x4 = astuple(THREE, x3)
+    x5 = add(x2, UP_RIGHT)
+    x6 = astuple(SIX, x5)
+    x7 = add(x2, DOWN_LEFT)
+    x8 = astuple(EIGHT, x7)
+    x9 = add(x2, UNITY)
+    x10 = astuple(SEVEN, x9)
+    x11 = initset(x4)
+    x12 = insert(x6, x11)
+    x13 = insert(x8, x12)
+    x14 = insert(x10, x13)
+    x15 = shape(I)
+    x16 = canvas(ZERO, x15)
+    O = paint(x16, x14)
     return O
 
 
 def solve_aabf363d(I: Grid) -> Grid:
-    x1 = leastcolor(I)
-    x2 = replace(I, x1, ZERO)
-    x3 = leastcolor(x2)
-    O = replace(x2, x3, x1)
+    x1 = objects(I, T, F, T)
+    x2 = argmax(x1, size)
+    x3 = argmin(x1, size)
+    x4 = color(x3)
+    x5 = cover(I, x3)
+    O = fill(x5, x4, x2)
     return O
 
 
 def solve_ac0a08a4(I: Grid) -> Grid:
-    x1 = colorcount(I, ZERO)
-    x2 = subtract(NINE, x1)
-    O = upscale(I, x2)
+    x1 = palette(I)
+    x2 = remove(ZERO, x1)
+    x3 = size(x2)
+    O = upscale(I, x3)
     return O
 
 
@@ -628,9 +645,10 @@ def solve_ae3edfdc(I: Grid) -> Grid:
 
 def solve_ae4f1146(I: Grid) -> Grid:
     x1 = objects(I, F, F, T)
-    x2 = rbind(colorcount, ONE)
-    x3 = argmax(x1, x2)
-    O = subgrid(x3, I)
+    x2 = rbind(colorcount, EIGHT)
+    x3 = order(x1, x2)
+    x4 = first(x3)
+    O = subgrid(x4, I)
     return O
 
 

@@ -458,3 +458,98 @@ def solve_506d28a5(I: Grid) -> Grid:
     x5 = combine(x3, x4)
     O = fill(x2, THREE, x5)
     return O
+
+
+def solve_1a2e2828(I: Grid) -> Grid:
+    x1 = frontiers(I)
+    x2 = merge(x1)
+    x3 = mostcolor(x2)
+    O = canvas(x3, UNITY)
+    return O
+
+
+def solve_32e9702f(I: Grid) -> Grid:
+    x1 = asobject(I)
+    x2 = shift(x1, LEFT)
+    x3 = shape(I)
+    x4 = canvas(ZERO, x3)
+    x5 = paint(x4, x2)
+    O = replace(x5, ZERO, FIVE)
+    return O
+
+
+def solve_5783df64(I: Grid) -> Grid:
+    x1 = height(I)
+    x2 = divide(x1, THREE)
+    x3 = rbind(divide, x2)
+    x4 = compose(x3, ulcorner)
+    x5 = fork(subtract, x4, ulcorner)
+    x6 = fork(shift, identity, x5)
+    x7 = objects(I, T, F, T)
+    x8 = mapply(x6, x7)
+    x9 = canvas(ZERO, THREE_BY_THREE)
+    O = paint(x9, x8)
+    return O
+
+
+def solve_aa18de87(I: Grid) -> Grid:
+    x1 = fgpartition(I)
+    x2 = merge(x1)
+    x3 = toindices(x2)
+    x4 = product(x3, x3)
+    x5 = fork(connect, first, last)
+    x6 = mapply(x5, x4)
+    O = underfill(I, TWO, x6)
+    return O
+
+
+def solve_7039b2d7(I: Grid) -> Grid:
+    x1 = mostcolor(I)
+    x2 = objects(I, T, F, F)
+    x3 = colorfilter(x2, x1)
+    x4 = first(x3)
+    x5 = lbind(hmatching, x4)
+    x6 = sfilter(x3, x5)
+    x7 = size(x6)
+    x8 = lbind(vmatching, x4)
+    x9 = sfilter(x3, x8)
+    x10 = size(x9)
+    x11 = astuple(x10, x7)
+    O = canvas(x1, x11)
+    return O
+
+
+def solve_7ee1c6ea(I: Grid) -> Grid:
+    x1 = ofcolor(I, FIVE)
+    x2 = subgrid(x1, I)
+    x3 = palette(x2)
+    x4 = remove(ZERO, x3)
+    x5 = remove(FIVE, x4)
+    x6 = first(x5)
+    x7 = last(x5)
+    x8 = switch(x2, x6, x7)
+    x9 = asobject(x8)
+    x10 = ulcorner(x1)
+    x11 = shift(x9, x10)
+    O = paint(I, x11)
+    return O
+
+
+def solve_3b4c2228(I: Grid) -> Grid:
+    x1 = objects(I, T, F, T)
+    x2 = colorfilter(x1, THREE)
+    x3 = sizefilter(x2, FOUR)
+    x4 = size(x3)
+    x5 = decrement(x4)
+    x6 = astuple(x5, x5)
+    x7 = connect(ORIGIN, x6)
+    x8 = canvas(ZERO, THREE_BY_THREE)
+    O = fill(x8, ONE, x7)
+    return O
+
+
+def solve_f0df5ff0(I: Grid) -> Grid:
+    x1 = ofcolor(I, ONE)
+    x2 = mapply(neighbors, x1)
+    O = underfill(I, ONE, x2)
+    return O

@@ -653,49 +653,49 @@ def solve_ae4f1146(I: Grid) -> Grid:
 
 
 def solve_aedd82e4(I: Grid) -> Grid:
-    x1 = objects(I, T, F, F)
-    x2 = colorfilter(x1, TWO)
-    x3 = sizefilter(x2, ONE)
-    x4 = merge(x3)
-    O = fill(I, ONE, x4)
+    x1 = ofcolor(I, TWO)
+    x2 = rbind(intersection, x1)
+    x3 = chain(size, x2, dneighbors)
+    x4 = matcher(x3, ZERO)
+    x5 = sfilter(x1, x4)
+    O = fill(I, ONE, x5)
     return O
 
 
 def solve_af902bf9(I: Grid) -> Grid:
     x1 = ofcolor(I, FOUR)
-    x2 = prapply(connect, x1, x1)
-    x3 = fork(either, vline, hline)
-    x4 = mfilter(x2, x3)
-    x5 = underfill(I, NEG_ONE, x4)
-    x6 = objects(x5, F, F, T)
-    x7 = compose(backdrop, inbox)
-    x8 = mapply(x7, x6)
-    x9 = fill(x5, TWO, x8)
-    O = replace(x9, NEG_ONE, ZERO)
+    x2 = product(x1, x1)
+    x3 = rbind(intersection, x1)
+    x4 = chain(size, x3, corners)
+    x5 = matcher(x4, FOUR)
+    x6 = sfilter(x2, x5)
+    x7 = apply(corners, x6)
+    x8 = compose(backdrop, inbox)
+    x9 = mapply(x8, x7)
+    O = fill(I, TWO, x9)
     return O
 
 
 def solve_b0c4d837(I: Grid) -> Grid:
     x1 = ofcolor(I, FIVE)
     x2 = ofcolor(I, EIGHT)
-    x3 = height(x1)
-    x4 = height(x2)
+    x3 = uppermost(x2)
+    x4 = uppermost(x1)
     x5 = subtract(x3, x4)
-    x6 = decrement(x5)
-    x7 = astuple(ONE, x6)
-    x8 = canvas(EIGHT, x7)
-    x9 = subtract(NINE, x6)
-    x10 = astuple(ONE, x9)
-    x11 = canvas(ZERO, x10)
-    x12 = hconcat(x8, x11)
-    x13 = hsplit(x12, THREE)
-    x14 = merge(x13)
-    x15 = astuple(ONE, THREE)
-    x16 = crop(x14, DOWN, x15)
-    x17 = vmirror(x16)
-    x18 = asobject(x17)
-    x19 = shift(x18, DOWN)
-    O = paint(x14, x19)
+    x6 = astuple(ONE, x5)
+    x7 = canvas(EIGHT, x6)
+    x8 = subtract(SIX, x5)
+    x9 = astuple(ONE, x8)
+    x10 = canvas(ZERO, x9)
+    x11 = hconcat(x7, x10)
+    x12 = hsplit(x11, TWO)
+    x13 = first(x12)
+    x14 = last(x12)
+    x15 = vmirror(x14)
+    x16 = vconcat(x13, x15)
+    x17 = asobject(x16)
+    x18 = canvas(ZERO, THREE_BY_THREE)
+    O = paint(x18, x17)
     return O
 
 
@@ -730,35 +730,45 @@ def solve_b1948b0a(I: Grid) -> Grid:
 
 
 def solve_b230c067(I: Grid) -> Grid:
-    x1 = objects(I, T, T, T)
-    x2 = totuple(x1)
-    x3 = apply(normalize, x2)
-    x4 = leastcommon(x3)
-    x5 = matcher(normalize, x4)
-    x6 = extract(x1, x5)
-    x7 = replace(I, EIGHT, ONE)
-    O = fill(x7, TWO, x6)
+    x1 = replace(I, EIGHT, ONE)
+    x2 = objects(I, T, T, T)
+    x3 = lbind(matcher, normalize)
+    x4 = compose(x3, normalize)
+    x5 = lbind(sfilter, x2)
+    x6 = chain(size, x5, x4)
+    x7 = argmin(x2, x6)
+    O = fill(x1, TWO, x7)
     return O
 
 
 def solve_b27ca6d3(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = sizefilter(x1, TWO)
-    x3 = mapply(outbox, x2)
-    O = fill(I, THREE, x3)
+    x1 = ofcolor(I, TWO)
+    x2 = rbind(intersection, x1)
+    x3 = chain(size, x2, dneighbors)
+    x4 = compose(positive, x3)
+    x5 = sfilter(x1, x4)
+    x6 = mapply(neighbors, x5)
+    O = underfill(I, THREE, x6)
     return O
 
 
 def solve_b2862040(I: Grid) -> Grid:
-    x1 = objects(I, T, F, F)
-    x2 = colorfilter(x1, NINE)
-    x3 = rbind(bordering, I)
-    x4 = compose(flip, x3)
-    x5 = mfilter(x2, x4)
-    x6 = objects(I, T, F, T)
-    x7 = rbind(adjacent, x5)
-    x8 = mfilter(x6, x7)
-    O = fill(I, EIGHT, x8)
+    x1 = objects(I, T, F, T)
+    x2 = rbind(add, TWO_BY_TWO)
+    x3 = compose(x2, shape)
+    x4 = lbind(canvas, NINE)
+    x5 = compose(x4, x3)
+    x6 = rbind(shift, UNITY)
+    x7 = compose(x6, normalize)
+    x8 = fork(paint, x5, x7)
+    x9 = rbind(objects, F)
+    x10 = rbind(x9, F)
+    x11 = rbind(x10, T)
+    x12 = chain(size, x11, x8)
+    x13 = rbind(greater, TWO)
+    x14 = compose(x13, x12)
+    x15 = mfilter(x1, x14)
+    O = fill(I, EIGHT, x15)
     return O
 
 
@@ -781,23 +791,35 @@ def solve_b548a754(I: Grid) -> Grid:
 
 
 def solve_b60334d2(I: Grid) -> Grid:
-    x1 = ofcolor(I, FIVE)
-    x2 = replace(I, FIVE, ZERO)
-    x3 = mapply(dneighbors, x1)
-    x4 = mapply(ineighbors, x1)
-    x5 = fill(x2, ONE, x3)
-    O = fill(x5, FIVE, x4)
+    x1 = canvas(FIVE, THREE_BY_THREE)
+    x2 = dneighbors(UNITY)
+    x3 = fill(x1, ONE, x2)
+    x4 = initset(UNITY)
+    x5 = fill(x3, ZERO, x4)
+    x6 = asobject(x5)
+    x7 = ofcolor(I, FIVE)
+    x8 = rbind(add, NEG_UNITY)
+    x9 = apply(x8, x7)
+    x10 = lbind(shift, x6)
+    x11 = mapply(x10, x9)
+    O = paint(I, x11)
     return O
 
 
 def solve_b6afb2da(I: Grid) -> Grid:
-    x1 = objects(I, T, F, F)
-    x2 = replace(I, FIVE, TWO)
-    x3 = colorfilter(x1, FIVE)
-    x4 = mapply(box, x3)
-    x5 = fill(x2, FOUR, x4)
-    x6 = mapply(corners, x3)
-    O = fill(x5, ONE, x6)
+    x1 = ofcolor(I, FIVE)
+    x2 = shift(x1, UP)
+    x3 = shift(x1, DOWN)
+    x4 = intersection(x2, x3)
+    x5 = shift(x1, LEFT)
+    x6 = shift(x1, RIGHT)
+    x7 = intersection(x5, x6)
+    x8 = fill(I, FOUR, x1)
+    x9 = combine(x4, x7)
+    x10 = difference(x1, x9)
+    x11 = fill(x8, ONE, x10)
+    x12 = intersection(x4, x7)
+    O = fill(x11, TWO, x12)
     return O
 
 
@@ -832,44 +854,48 @@ def solve_b782dc8a(I: Grid) -> Grid:
 
 
 def solve_b8825c91(I: Grid) -> Grid:
-    x1 = replace(I, FOUR, ZERO)
-    x2 = dmirror(x1)
-    x3 = papply(pair, x1, x2)
-    x4 = lbind(apply, maximum)
-    x5 = apply(x4, x3)
-    x6 = cmirror(x5)
-    x7 = papply(pair, x5, x6)
-    O = apply(x4, x7)
+    x1 = ofcolor(I, FOUR)
+    x2 = vmirror(I)
+    x3 = toobject(x1, x2)
+    x4 = paint(I, x3)
+    x5 = ofcolor(x4, FOUR)
+    x6 = hmirror(x4)
+    x7 = toobject(x5, x6)
+    O = paint(x4, x7)
     return O
 
 
 def solve_b8cdaf2b(I: Grid) -> Grid:
-    x1 = leastcolor(I)
-    x2 = ofcolor(I, x1)
-    x3 = shift(x2, UP)
-    x4 = ulcorner(x3)
-    x5 = urcorner(x3)
-    x6 = shoot(x4, NEG_UNITY)
-    x7 = shoot(x5, UP_RIGHT)
-    x8 = combine(x6, x7)
-    O = underfill(I, x1, x8)
+    x1 = objects(I, T, F, T)
+    x2 = argmin(x1, lowermost)
+    x3 = ulcorner(x2)
+    x4 = urcorner(x2)
+    x5 = shoot(x3, NEG_UNITY)
+    x6 = shoot(x4, UP_RIGHT)
+    x7 = combine(x5, x6)
+    x8 = add(x3, DOWN)
+    x9 = index(I, x8)
+    O = underfill(I, x9, x7)
     return O
 
 
 def solve_b91ae062(I: Grid) -> Grid:
-    x1 = numcolors(I)
-    x2 = decrement(x1)
-    O = upscale(I, x2)
+    x1 = partition(I)
+    x2 = size(x1)
+    x3 = decrement(x2)
+    O = upscale(I, x3)
     return O
 
 
 def solve_b94a9452(I: Grid) -> Grid:
-    x1 = objects(I, F, F, T)
-    x2 = first(x1)
-    x3 = subgrid(x2, I)
-    x4 = leastcolor(x3)
-    x5 = mostcolor(x3)
-    O = switch(x3, x4, x5)
+    x1 = ofcolor(I, ZERO)
+    x2 = asindices(I)
+    x3 = difference(x2, x1)
+    x4 = subgrid(x3, I)
+    x5 = palette(x4)
+    x6 = first(x5)
+    x7 = last(x5)
+    O = switch(x4, x6, x7)
     return O
 
 

@@ -1184,13 +1184,12 @@ def solve_80af3007(I: Grid) -> Grid:
 
 def solve_810b9b61(I: Grid) -> Grid:
     x1 = objects(I, T, T, T)
-    x2 = apply(toindices, x1)
-    x3 = fork(either, vline, hline)
-    x4 = sfilter(x2, x3)
-    x5 = difference(x2, x4)
-    x6 = fork(equality, identity, box)
-    x7 = mfilter(x5, x6)
-    O = fill(I, THREE, x7)
+    x2 = fork(equality, toindices, box)
+    x3 = sfilter(x1, x2)
+    x4 = chain(positive, size, delta)
+    x5 = mfilter(x3, x4)
+    x6 = recolor(THREE, x5)
+    O = paint(I, x6)
     return O
 
 
@@ -1224,16 +1223,11 @@ def solve_82819916(I: Grid) -> Grid:
 
 
 def solve_83302e8f(I: Grid) -> Grid:
-    x1 = objects(I, T, F, F)
-    x2 = colorfilter(x1, ZERO)
-    x3 = sfilter(x2, square)
-    x4 = difference(x2, x3)
-    x5 = merge(x3)
-    x6 = recolor(THREE, x5)
-    x7 = merge(x4)
-    x8 = recolor(FOUR, x7)
-    x9 = paint(I, x6)
-    O = paint(x9, x8)
+    x1 = replace(I, ZERO, FOUR)
+    x2 = objects(x1, T, F, F)
+    x3 = colorfilter(x2, FOUR)
+    x4 = mfilter(x3, square)
+    O = fill(x1, THREE, x4)
     return O
 
 
@@ -1258,25 +1252,23 @@ def solve_834ec97d(I: Grid) -> Grid:
 
 
 def solve_8403a5d5(I: Grid) -> Grid:
-    x1 = asindices(I)
-    x2 = objects(I, T, F, T)
-    x3 = first(x2)
-    x4 = color(x3)
-    x5 = leftmost(x3)
-    x6 = interval(x5, TEN, TWO)
-    x7 = rbind(contained, x6)
-    x8 = compose(x7, last)
-    x9 = sfilter(x1, x8)
-    x10 = increment(x5)
-    x11 = add(x5, THREE)
-    x12 = interval(x10, TEN, FOUR)
-    x13 = interval(x11, TEN, FOUR)
-    x14 = lbind(astuple, NINE)
-    x15 = apply(tojvec, x12)
-    x16 = apply(x14, x13)
-    x17 = fill(I, x4, x9)
-    x18 = fill(x17, FIVE, x15)
-    O = fill(x18, FIVE, x16)
+    x1 = fgpartition(I)
+    x2 = first(x1)
+    x3 = color(x2)
+    x4 = leftmost(x2)
+    x5 = interval(x4, TEN, TWO)
+    x6 = apply(tojvec, x5)
+    x7 = mapply(vfrontier, x6)
+    x8 = fill(I, x3, x7)
+    x9 = increment(x4)
+    x10 = interval(x9, TEN, FOUR)
+    x11 = apply(tojvec, x10)
+    x12 = fill(x8, FIVE, x11)
+    x13 = add(x4, THREE)
+    x14 = interval(x13, TEN, FOUR)
+    x15 = lbind(astuple, NINE)
+    x16 = apply(x15, x14)
+    O = fill(x12, FIVE, x16)
     return O
 
 
@@ -1299,12 +1291,15 @@ def solve_855e0971(I: Grid) -> Grid:
 
 def solve_85c4e7cd(I: Grid) -> Grid:
     x1 = objects(I, T, F, F)
-    x2 = compose(invert, size)
-    x3 = order(x1, size)
-    x4 = order(x1, x2)
-    x5 = apply(color, x4)
-    x6 = mpapply(recolor, x5, x3)
-    O = paint(I, x6)
+    x2 = shape(I)
+    x3 = halve(x2)
+    x4 = decrement(x3)
+    x5 = lbind(subtract, x4)
+    x6 = lbind(index, I)
+    x7 = chain(x6, x5, ulcorner)
+    x8 = fork(recolor, x7, identity)
+    x9 = mapply(x8, x1)
+    O = paint(I, x9)
     return O
 
 
@@ -1325,52 +1320,40 @@ def solve_868de0fa(I: Grid) -> Grid:
 def solve_8731374e(I: Grid) -> Grid:
     x1 = objects(I, T, F, F)
     x2 = argmax(x1, size)
-    x3 = subgrid(x2, I)
-    x4 = height(x3)
-    x5 = width(x3)
-    x6 = vsplit(x3, x4)
-    x7 = lbind(greater, FOUR)
-    x8 = compose(x7, numcolors)
-    x9 = sfilter(x6, x8)
-    x10 = merge(x9)
-    x11 = rot90(x10)
-    x12 = vsplit(x11, x5)
-    x13 = sfilter(x12, x8)
-    x14 = merge(x13)
-    x15 = rot270(x14)
-    x16 = leastcolor(x15)
-    x17 = ofcolor(x15, x16)
-    x18 = fork(combine, vfrontier, hfrontier)
-    x19 = mapply(x18, x17)
-    O = fill(x15, x16, x19)
+    x3 = toindices(x2)
+    x4 = rbind(difference, x3)
+    x5 = chain(size, x4, neighbors)
+    x6 = matcher(x5, ZERO)
+    x7 = sfilter(x3, x6)
+    x8 = outbox(x7)
+    x9 = subgrid(x8, I)
+    x10 = leastcolor(x9)
+    x11 = ofcolor(x9, x10)
+    x12 = mapply(hfrontier, x11)
+    x13 = mapply(vfrontier, x11)
+    x14 = combine(x12, x13)
+    O = fill(x9, x10, x14)
     return O
 
 
 def solve_88a10436(I: Grid) -> Grid:
-    x1 = objects(I, F, F, T)
-    x2 = colorfilter(x1, FIVE)
-    x3 = first(x2)
-    x4 = center(x3)
-    x5 = difference(x1, x2)
-    x6 = first(x5)
-    x7 = normalize(x6)
-    x8 = shift(x7, x4)
-    x9 = shift(x8, NEG_UNITY)
-    O = paint(I, x9)
+    x1 = ofcolor(I, FIVE)
+    x2 = first(x1)
+    x3 = objects(I, F, T, T)
+    x4 = argmax(x3, size)
+    x5 = center(x4)
+    x6 = subtract(x2, x5)
+    x7 = shift(x4, x6)
+    O = paint(I, x7)
     return O
 
 
 def solve_88a62173(I: Grid) -> Grid:
-    x1 = lefthalf(I)
-    x2 = righthalf(I)
-    x3 = tophalf(x1)
-    x4 = tophalf(x2)
-    x5 = bottomhalf(x1)
-    x6 = bottomhalf(x2)
-    x7 = astuple(x3, x4)
-    x8 = astuple(x5, x6)
-    x9 = combine(x7, x8)
-    O = leastcommon(x9)
+    x1 = vsplit(I, TWO)
+    x2 = rbind(hsplit, TWO)
+    x3 = apply(x2, x1)
+    x4 = merge(x3)
+    O = leastcommon(x4)
     return O
 
 
@@ -1396,12 +1379,11 @@ def solve_8be77c9e(I: Grid) -> Grid:
 
 
 def solve_8d5021e8(I: Grid) -> Grid:
-    x1 = vmirror(I)
-    x2 = hconcat(x1, I)
-    x3 = hmirror(x2)
-    x4 = vconcat(x2, x3)
-    x5 = vconcat(x4, x2)
-    O = hmirror(x5)
+    x1 = hmirror(I)
+    x2 = vconcat(x1, I)
+    x3 = vconcat(x2, x1)
+    x4 = vmirror(x3)
+    O = hconcat(x4, x3)
     return O
 
 
@@ -1467,16 +1449,22 @@ def solve_8e5a5113(I: Grid) -> Grid:
 
 
 def solve_8eb1be9a(I: Grid) -> Grid:
-    x1 = objects(I, T, T, T)
+    x1 = fgpartition(I)
     x2 = first(x1)
-    x3 = interval(NEG_TWO, FOUR, ONE)
-    x4 = lbind(shift, x2)
-    x5 = height(x2)
-    x6 = rbind(multiply, x5)
-    x7 = apply(x6, x3)
-    x8 = apply(toivec, x7)
-    x9 = mapply(x4, x8)
-    O = paint(I, x9)
+    x3 = uppermost(x2)
+    x4 = height(x2)
+    x5 = width(I)
+    x6 = toivec(x3)
+    x7 = astuple(x4, x5)
+    x8 = crop(I, x6, x7)
+    x9 = height(I)
+    x10 = repeat(x8, x9)
+    x11 = merge(x10)
+    x12 = decrement(x4)
+    x13 = multiply(x3, x12)
+    x14 = toivec(x13)
+    x15 = shape(I)
+    O = crop(x11, x14, x15)
     return O
 
 
@@ -1493,15 +1481,17 @@ def solve_8efcae92(I: Grid) -> Grid:
 
 
 def solve_8f2ea7aa(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = merge(x1)
-    x3 = subgrid(x2, I)
-    x4 = upscale(x3, THREE)
-    x5 = hconcat(x3, x3)
-    x6 = hconcat(x5, x3)
-    x7 = vconcat(x6, x6)
-    x8 = vconcat(x7, x6)
-    O = cellwise(x4, x8, ZERO)
+    x1 = fgpartition(I)
+    x2 = first(x1)
+    x3 = normalize(x2)
+    x4 = toindices(x3)
+    x5 = rbind(multiply, THREE)
+    x6 = apply(x5, x4)
+    x7 = lbind(shift, x3)
+    x8 = mapply(x7, x6)
+    x9 = shape(I)
+    x10 = canvas(ZERO, x9)
+    O = paint(x10, x8)
     return O
 
 

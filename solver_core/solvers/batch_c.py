@@ -909,47 +909,49 @@ def solve_b9b7f026(I: Grid) -> Grid:
 
 
 def solve_ba26e723(I: Grid) -> Grid:
-    x1 = rbind(divide, THREE)
-    x2 = rbind(multiply, THREE)
-    x3 = compose(x2, x1)
-    x4 = fork(equality, identity, x3)
-    x5 = compose(x4, last)
-    x6 = ofcolor(I, FOUR)
-    x7 = sfilter(x6, x5)
-    O = fill(I, SIX, x7)
+    x1 = width(I)
+    x2 = interval(ZERO, x1, THREE)
+    x3 = apply(tojvec, x2)
+    x4 = mapply(vfrontier, x3)
+    x5 = ofcolor(I, ZERO)
+    x6 = difference(x4, x5)
+    O = fill(I, SIX, x6)
     return O
 
 
 def solve_ba97ae07(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = totuple(x1)
-    x3 = apply(color, x2)
-    x4 = mostcommon(x3)
-    x5 = ofcolor(I, x4)
-    x6 = backdrop(x5)
-    O = fill(I, x4, x6)
+    x1 = fgpartition(I)
+    x2 = compose(size, delta)
+    x3 = argmax(x1, x2)
+    x4 = backdrop(x3)
+    x5 = color(x3)
+    O = fill(I, x5, x4)
     return O
 
 
 def solve_bb43febb(I: Grid) -> Grid:
-    x1 = objects(I, T, F, F)
-    x2 = colorfilter(x1, FIVE)
-    x3 = compose(backdrop, inbox)
-    x4 = mapply(x3, x2)
-    O = fill(I, TWO, x4)
+    x1 = ofcolor(I, FIVE)
+    x2 = rbind(intersection, x1)
+    x3 = chain(size, x2, neighbors)
+    x4 = matcher(x3, EIGHT)
+    x5 = sfilter(x1, x4)
+    O = fill(I, TWO, x5)
     return O
 
 
 def solve_bbc9ae5d(I: Grid) -> Grid:
-    x1 = width(I)
-    x2 = palette(I)
-    x3 = halve(x1)
-    x4 = vupscale(I, x3)
-    x5 = rbind(shoot, UNITY)
-    x6 = other(x2, ZERO)
-    x7 = ofcolor(x4, x6)
-    x8 = mapply(x5, x7)
-    O = fill(x4, x6, x8)
+    x1 = index(I, ORIGIN)
+    x2 = ofcolor(I, x1)
+    x3 = urcorner(x2)
+    x4 = shoot(x3, UNITY)
+    x5 = combine(x2, x4)
+    x6 = rbind(shoot, DOWN)
+    x7 = mapply(x6, x5)
+    x8 = width(I)
+    x9 = halve(x8)
+    x10 = astuple(x9, x8)
+    x11 = canvas(ZERO, x10)
+    O = fill(x11, x1, x7)
     return O
 
 
@@ -973,27 +975,23 @@ def solve_bc1d5164(I: Grid) -> Grid:
 
 
 def solve_bd4472b8(I: Grid) -> Grid:
-    x1 = width(I)
-    x2 = astuple(TWO, x1)
-    x3 = crop(I, ORIGIN, x2)
-    x4 = tophalf(x3)
-    x5 = dmirror(x4)
-    x6 = hupscale(x5, x1)
-    x7 = vconcat(x6, x6)
-    O = vconcat(x3, x7)
+    x1 = first(I)
+    x2 = width(I)
+    x3 = rbind(repeat, x2)
+    x4 = apply(x3, x1)
+    x5 = vconcat(x4, x4)
+    x6 = astuple(TWO, x2)
+    x7 = crop(I, ORIGIN, x6)
+    O = vconcat(x7, x5)
     return O
 
 
 def solve_bda2d7a6(I: Grid) -> Grid:
-    x1 = partition(I)
-    x2 = order(x1, size)
-    x3 = apply(color, x2)
-    x4 = last(x2)
-    x5 = remove(x4, x2)
-    x6 = repeat(x4, ONE)
-    x7 = combine(x6, x5)
-    x8 = mpapply(recolor, x3, x7)
-    O = paint(I, x8)
+    x1 = index(I, ORIGIN)
+    x2 = index(I, UNITY)
+    x3 = index(I, TWO_BY_TWO)
+    x4 = switch(I, x1, x2)
+    O = switch(x4, x2, x3)
     return O
 
 
@@ -1010,62 +1008,66 @@ def solve_bdad9b1f(I: Grid) -> Grid:
 
 
 def solve_be94b721(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = argmax(x1, size)
-    O = subgrid(x2, I)
+    x1 = fgpartition(I)
+    x2 = order(x1, size)
+    x3 = last(x2)
+    O = subgrid(x3, I)
     return O
 
 
 def solve_beb8660c(I: Grid) -> Grid:
-    x1 = shape(I)
-    x2 = objects(I, T, F, T)
-    x3 = compose(invert, size)
-    x4 = order(x2, x3)
-    x5 = apply(normalize, x4)
-    x6 = size(x5)
-    x7 = interval(ZERO, x6, ONE)
-    x8 = apply(toivec, x7)
-    x9 = mpapply(shift, x5, x8)
-    x10 = canvas(ZERO, x1)
-    x11 = paint(x10, x9)
-    O = rot180(x11)
+    x1 = objects(I, T, F, T)
+    x2 = order(x1, size)
+    x3 = width(I)
+    x4 = lbind(astuple, ONE)
+    x5 = compose(x4, size)
+    x6 = fork(canvas, color, x5)
+    x7 = lbind(subtract, x3)
+    x8 = chain(x4, x7, size)
+    x9 = lbind(canvas, ZERO)
+    x10 = compose(x9, x8)
+    x11 = fork(hconcat, x10, x6)
+    x12 = apply(x11, x2)
+    x13 = merge(x12)
+    x14 = height(I)
+    x15 = height(x13)
+    x16 = subtract(x14, x15)
+    x17 = astuple(x16, x3)
+    x18 = canvas(ZERO, x17)
+    O = vconcat(x18, x13)
     return O
 
 
 def solve_c0f76784(I: Grid) -> Grid:
-    x1 = objects(I, T, F, F)
-    x2 = colorfilter(x1, ZERO)
-    x3 = sfilter(x2, square)
-    x4 = sizefilter(x3, ONE)
-    x5 = merge(x4)
-    x6 = argmax(x3, size)
-    x7 = difference(x3, x4)
-    x8 = remove(x6, x7)
-    x9 = merge(x8)
-    x10 = fill(I, SEVEN, x9)
-    x11 = fill(x10, EIGHT, x6)
-    O = fill(x11, SIX, x5)
+    x1 = objects(I, T, F, T)
+    x2 = lbind(add, THREE)
+    x3 = compose(x2, width)
+    x4 = fork(recolor, x3, delta)
+    x5 = mapply(x4, x1)
+    O = paint(I, x5)
     return O
 
 
 def solve_c1d99e64(I: Grid) -> Grid:
     x1 = frontiers(I)
-    x2 = merge(x1)
-    O = fill(I, TWO, x2)
+    x2 = colorfilter(x1, ZERO)
+    x3 = merge(x2)
+    O = fill(I, TWO, x3)
     return O
 
 
 def solve_c3e719e8(I: Grid) -> Grid:
     x1 = mostcolor(I)
-    x2 = hconcat(I, I)
-    x3 = upscale(I, THREE)
-    x4 = ofcolor(x3, x1)
-    x5 = asindices(x3)
-    x6 = difference(x5, x4)
-    x7 = hconcat(x2, I)
-    x8 = vconcat(x7, x7)
-    x9 = vconcat(x8, x7)
-    O = fill(x9, ZERO, x6)
+    x2 = ofcolor(I, x1)
+    x3 = rbind(multiply, THREE)
+    x4 = apply(x3, x2)
+    x5 = asobject(I)
+    x6 = lbind(shift, x5)
+    x7 = mapply(x6, x4)
+    x8 = shape(I)
+    x9 = multiply(x8, THREE)
+    x10 = canvas(ZERO, x9)
+    O = paint(x10, x7)
     return O
 
 
@@ -1114,7 +1116,9 @@ def solve_c8f0f002(I: Grid) -> Grid:
 
 
 def solve_c909285e(I: Grid) -> Grid:
-    x1 = leastcolor(I)
-    x2 = ofcolor(I, x1)
-    O = subgrid(x2, I)
+    x1 = partition(I)
+    x2 = valmin(x1, size)
+    x3 = sizefilter(x1, x2)
+    x4 = merge(x3)
+    O = subgrid(x4, I)
     return O

@@ -8,47 +8,55 @@ from solver_core.types import Grid
 
 
 def solve_007bbfb7(I: Grid) -> Grid:
-    x1 = hupscale(I, THREE)
-    x2 = vupscale(x1, THREE)
-    x3 = hconcat(I, I)
-    x4 = hconcat(x3, I)
-    x5 = vconcat(x4, x4)
-    x6 = vconcat(x5, x4)
-    O = cellwise(x2, x6, ZERO)
+    x1 = shape(I)
+    x2 = multiply(x1, THREE)
+    x3 = canvas(ZERO, x2)
+    x4 = ofcolor(I, ZERO)
+    x5 = asindices(I)
+    x6 = difference(x5, x4)
+    x7 = rbind(multiply, THREE)
+    x8 = apply(x7, x6)
+    x9 = asobject(I)
+    x10 = lbind(shift, x9)
+    x11 = mapply(x10, x8)
+    O = paint(x3, x11)
     return O
 
 
 def solve_00d62c1b(I: Grid) -> Grid:
     x1 = objects(I, T, F, F)
-    x2 = colorfilter(x1, ZERO)
-    x3 = rbind(bordering, I)
-    x4 = compose(flip, x3)
-    x5 = mfilter(x2, x4)
-    O = fill(I, FOUR, x5)
+    x2 = rbind(bordering, I)
+    x3 = sfilter(x1, x2)
+    x4 = merge(x3)
+    x5 = ofcolor(I, ZERO)
+    x6 = toindices(x4)
+    x7 = difference(x5, x6)
+    O = fill(I, FOUR, x7)
     return O
 
 
 def solve_017c7c7b(I: Grid) -> Grid:
-    x1 = tophalf(I)
-    x2 = bottomhalf(I)
-    x3 = equality(x1, x2)
-    x4 = crop(I, TWO_BY_ZERO, THREE_BY_THREE)
-    x5 = branch(x3, x2, x4)
-    x6 = vconcat(I, x5)
-    O = replace(x6, ONE, TWO)
+    x1 = replace(I, ONE, TWO)
+    x2 = asobject(x1)
+    x3 = vperiod(x2)
+    x4 = interval(ZERO, NINE, x3)
+    x5 = apply(toivec, x4)
+    x6 = lbind(shift, x2)
+    x7 = mapply(x6, x5)
+    x8 = astuple(NINE, THREE)
+    x9 = canvas(ZERO, x8)
+    O = paint(x9, x7)
     return O
 
 
 def solve_025d127b(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = apply(color, x1)
-    x3 = merge(x1)
-    x4 = lbind(colorfilter, x1)
-    x5 = rbind(argmax, rightmost)
-    x6 = compose(x5, x4)
-    x7 = mapply(x6, x2)
-    x8 = difference(x3, x7)
-    O = move(I, x8, RIGHT)
+    x1 = fgpartition(I)
+    x2 = fork(combine, vfrontier, hfrontier)
+    x3 = compose(x2, lrcorner)
+    x4 = fork(difference, toindices, x3)
+    x5 = mapply(x4, x1)
+    x6 = toobject(x5, I)
+    O = move(I, x6, RIGHT)
     return O
 
 
@@ -101,13 +109,11 @@ def solve_05269061(I: Grid) -> Grid:
 
 
 def solve_05f2a901(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = colorfilter(x1, TWO)
-    x3 = first(x2)
-    x4 = colorfilter(x1, EIGHT)
-    x5 = first(x4)
-    x6 = gravitate(x3, x5)
-    O = move(I, x3, x6)
+    x1 = ofcolor(I, TWO)
+    x2 = ofcolor(I, EIGHT)
+    x3 = gravitate(x1, x2)
+    x4 = toobject(x1, I)
+    O = move(I, x4, x3)
     return O
 
 
@@ -157,17 +163,21 @@ def solve_09629e4f(I: Grid) -> Grid:
 
 def solve_0962bcdd(I: Grid) -> Grid:
     x1 = leastcolor(I)
-    x2 = replace(I, ZERO, x1)
-    x3 = leastcolor(x2)
-    x4 = ofcolor(I, x3)
-    x5 = mapply(dneighbors, x4)
-    x6 = fill(I, x3, x5)
-    x7 = objects(x6, F, T, T)
-    x8 = fork(connect, ulcorner, lrcorner)
-    x9 = fork(connect, llcorner, urcorner)
-    x10 = fork(combine, x8, x9)
-    x11 = mapply(x10, x7)
-    O = fill(x6, x1, x11)
+    x2 = ofcolor(I, x1)
+    x3 = ineighbors(ORIGIN)
+    x4 = apply(double, x3)
+    x5 = combine(x3, x4)
+    x6 = lbind(shift, x5)
+    x7 = mapply(x6, x2)
+    x8 = fill(I, x1, x7)
+    x9 = first(x2)
+    x10 = add(x9, DOWN)
+    x11 = index(I, x10)
+    x12 = dneighbors(ORIGIN)
+    x13 = apply(double, x12)
+    x14 = lbind(shift, x13)
+    x15 = mapply(x14, x2)
+    O = fill(x8, x11, x15)
     return O
 
 
@@ -199,57 +209,69 @@ def solve_0a938d79(I: Grid) -> Grid:
 
 
 def solve_0b148d64(I: Grid) -> Grid:
-    x1 = partition(I)
-    x2 = argmin(x1, size)
-    O = subgrid(x2, I)
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = ulcorner(x2)
+    x4 = shape(x2)
+    O = crop(I, x3, x4)
     return O
 
 
 def solve_0ca9ddb6(I: Grid) -> Grid:
-    x1 = ofcolor(I, ONE)
-    x2 = ofcolor(I, TWO)
-    x3 = mapply(dneighbors, x1)
-    x4 = mapply(ineighbors, x2)
-    x5 = fill(I, SEVEN, x3)
-    O = fill(x5, FOUR, x4)
+    x1 = objects(I, T, F, T)
+    x2 = colorfilter(x1, TWO)
+    x3 = compose(corners, outbox)
+    x4 = mapply(x3, x2)
+    x5 = colorfilter(x1, ONE)
+    x6 = fork(difference, outbox, x3)
+    x7 = mapply(x6, x5)
+    x8 = underfill(I, FOUR, x4)
+    O = underfill(x8, SEVEN, x7)
     return O
 
 
 def solve_0d3d703e(I: Grid) -> Grid:
-    x1 = switch(I, THREE, FOUR)
-    x2 = switch(x1, EIGHT, NINE)
-    x3 = switch(x2, TWO, SIX)
-    O = switch(x3, ONE, FIVE)
+    x1 = rbind(switch, FOUR)
+    x2 = rbind(x1, THREE)
+    x3 = rbind(switch, NINE)
+    x4 = rbind(x3, EIGHT)
+    x5 = rbind(switch, SIX)
+    x6 = rbind(x5, TWO)
+    x7 = rbind(switch, FIVE)
+    x8 = rbind(x7, ONE)
+    x9 = chain(x2, x4, x6)
+    x10 = compose(x9, x8)
+    x11 = initset(x10)
+    x12 = rapply(x11, I)
+    O = first(x12)
     return O
 
 
 def solve_0dfd9992(I: Grid) -> Grid:
-    x1 = height(I)
-    x2 = width(I)
-    x3 = partition(I)
-    x4 = colorfilter(x3, ZERO)
-    x5 = difference(x3, x4)
-    x6 = merge(x5)
-    x7 = astuple(x1, ONE)
-    x8 = astuple(ONE, x2)
-    x9 = decrement(x1)
-    x10 = decrement(x2)
-    x11 = toivec(x10)
-    x12 = tojvec(x9)
-    x13 = crop(I, x11, x8)
-    x14 = crop(I, x12, x7)
-    x15 = asobject(x14)
-    x16 = asobject(x13)
-    x17 = vperiod(x15)
-    x18 = hperiod(x16)
-    x19 = astuple(x17, x18)
-    x20 = lbind(multiply, x19)
-    x21 = neighbors(ORIGIN)
-    x22 = mapply(neighbors, x21)
-    x23 = apply(x20, x22)
-    x24 = lbind(shift, x6)
-    x25 = mapply(x24, x23)
-    O = paint(I, x25)
+    x1 = lbind(contained, ZERO)
+    x2 = chain(flip, x1, palette)
+    x3 = height(I)
+    x4 = vsplit(I, x3)
+    x5 = sfilter(x4, x2)
+    x6 = compose(hperiod, asobject)
+    x7 = valmax(x5, x6)
+    x8 = width(I)
+    x9 = hsplit(I, x8)
+    x10 = sfilter(x9, x2)
+    x11 = compose(vperiod, asobject)
+    x12 = valmax(x10, x11)
+    x13 = astuple(x12, x7)
+    x14 = interval(NEG_TWO, THREE, ONE)
+    x15 = product(x14, x14)
+    x16 = lbind(multiply, x13)
+    x17 = apply(x16, x15)
+    x18 = ofcolor(I, ZERO)
+    x19 = asindices(I)
+    x20 = difference(x19, x18)
+    x21 = toobject(x20, I)
+    x22 = lbind(shift, x21)
+    x23 = mapply(x22, x17)
+    O = paint(I, x23)
     return O
 
 
@@ -286,51 +308,53 @@ def solve_0e206a2e(I: Grid) -> Grid:
 
 
 def solve_10fcaaa3(I: Grid) -> Grid:
-    x1 = leastcolor(I)
-    x2 = hconcat(I, I)
-    x3 = vconcat(x2, x2)
-    x4 = ofcolor(x3, x1)
-    x5 = mapply(ineighbors, x4)
-    O = underfill(x3, EIGHT, x5)
+    x1 = hconcat(I, I)
+    x2 = vconcat(x1, x1)
+    x3 = ofcolor(x2, ZERO)
+    x4 = asindices(x2)
+    x5 = difference(x4, x3)
+    x6 = mapply(ineighbors, x5)
+    x7 = intersection(x6, x3)
+    O = fill(x2, EIGHT, x7)
     return O
 
 
 def solve_11852cab(I: Grid) -> Grid:
-    x1 = objects(I, F, T, T)
+    x1 = fgpartition(I)
     x2 = merge(x1)
-    x3 = vmirror(x2)
-    x4 = hmirror(x2)
-    x5 = dmirror(x2)
-    x6 = cmirror(x2)
-    x7 = paint(I, x3)
-    x8 = paint(x7, x4)
-    x9 = paint(x8, x5)
-    O = paint(x9, x6)
+    x3 = hmirror(x2)
+    x4 = combine(x2, x3)
+    x5 = vmirror(x4)
+    x6 = combine(x4, x5)
+    x7 = dmirror(x6)
+    x8 = combine(x6, x7)
+    O = paint(I, x8)
     return O
 
 
 def solve_1190e5a7(I: Grid) -> Grid:
     x1 = mostcolor(I)
-    x2 = frontiers(I)
-    x3 = sfilter(x2, vline)
-    x4 = difference(x2, x3)
-    x5 = astuple(x4, x3)
-    x6 = apply(size, x5)
-    x7 = increment(x6)
-    O = canvas(x1, x7)
+    x2 = objects(I, T, F, F)
+    x3 = colorfilter(x2, x1)
+    x4 = apply(uppermost, x3)
+    x5 = apply(leftmost, x3)
+    x6 = size(x4)
+    x7 = size(x5)
+    x8 = astuple(x6, x7)
+    O = canvas(x1, x8)
     return O
 
 
 def solve_137eaa0f(I: Grid) -> Grid:
-    x1 = objects(I, F, T, T)
-    x2 = matcher(first, FIVE)
-    x3 = rbind(sfilter, x2)
-    x4 = chain(invert, center, x3)
-    x5 = fork(shift, identity, x4)
-    x6 = canvas(ZERO, THREE_BY_THREE)
-    x7 = mapply(x5, x1)
-    x8 = shift(x7, UNITY)
-    O = paint(x6, x8)
+    x1 = ofcolor(I, FIVE)
+    x2 = rbind(subtract, UNITY)
+    x3 = apply(x2, x1)
+    x4 = lbind(crop, I)
+    x5 = rbind(x4, THREE_BY_THREE)
+    x6 = apply(x5, x3)
+    x7 = mapply(asobject, x6)
+    x8 = canvas(ZERO, THREE_BY_THREE)
+    O = paint(x8, x7)
     return O
 
 
@@ -396,30 +420,28 @@ def solve_178fcbfb(I: Grid) -> Grid:
 def solve_1a07d186(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
     x2 = sizefilter(x1, ONE)
-    x3 = difference(x1, x2)
-    x4 = apply(color, x3)
-    x5 = rbind(contained, x4)
-    x6 = compose(x5, color)
-    x7 = sfilter(x2, x6)
-    x8 = lbind(colorfilter, x3)
-    x9 = chain(first, x8, color)
-    x10 = fork(gravitate, identity, x9)
-    x11 = fork(shift, identity, x10)
-    x12 = mapply(x11, x7)
-    x13 = merge(x2)
-    x14 = cover(I, x13)
-    O = paint(x14, x12)
+    x3 = merge(x2)
+    x4 = cover(I, x3)
+    x5 = difference(x1, x2)
+    x6 = lbind(rbind, gravitate)
+    x7 = lbind(fork, shift)
+    x8 = lbind(x7, identity)
+    x9 = compose(x8, x6)
+    x10 = lbind(colorfilter, x2)
+    x11 = compose(x10, color)
+    x12 = fork(mapply, x9, x11)
+    x13 = mapply(x12, x5)
+    O = paint(x4, x13)
     return O
 
 
 def solve_1b2d62fb(I: Grid) -> Grid:
-    x1 = lefthalf(I)
-    x2 = righthalf(I)
-    x3 = ofcolor(x1, ZERO)
-    x4 = ofcolor(x2, ZERO)
-    x5 = intersection(x3, x4)
-    x6 = replace(x1, NINE, ZERO)
-    O = fill(x6, EIGHT, x5)
+    x1 = hsplit(I, TWO)
+    x2 = first(x1)
+    x3 = last(x1)
+    x4 = cellwise(x2, x3, NINE)
+    x5 = replace(x4, ZERO, EIGHT)
+    O = replace(x5, NINE, ZERO)
     return O
 
 
@@ -467,38 +489,46 @@ def solve_1bfc4729(I: Grid) -> Grid:
 
 def solve_1c786137(I: Grid) -> Grid:
     x1 = objects(I, T, F, F)
-    x2 = argmax(x1, height)
-    x3 = subgrid(x2, I)
-    O = trim(x3)
+    x2 = fork(equality, toindices, box)
+    x3 = sfilter(x1, x2)
+    x4 = argmax(x3, size)
+    x5 = inbox(x4)
+    O = subgrid(x5, I)
     return O
 
 
 def solve_1caeab9d(I: Grid) -> Grid:
     x1 = objects(I, T, T, T)
-    x2 = ofcolor(I, ONE)
-    x3 = lowermost(x2)
-    x4 = lbind(subtract, x3)
-    x5 = chain(toivec, x4, lowermost)
-    x6 = fork(shift, identity, x5)
-    x7 = merge(x1)
-    x8 = cover(I, x7)
-    x9 = mapply(x6, x1)
-    O = paint(x8, x9)
+    x2 = colorfilter(x1, ONE)
+    x3 = first(x2)
+    x4 = uppermost(x3)
+    x5 = lbind(astuple, x4)
+    x6 = compose(x5, leftmost)
+    x7 = fork(shift, normalize, x6)
+    x8 = mapply(x7, x1)
+    x9 = shape(I)
+    x10 = canvas(ZERO, x9)
+    O = paint(x10, x8)
     return O
 
 
 def solve_1cf80156(I: Grid) -> Grid:
-    x1 = objects(I, T, T, T)
-    x2 = first(x1)
-    O = subgrid(x2, I)
+    x1 = mostcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = asindices(I)
+    x4 = difference(x3, x2)
+    O = subgrid(x4, I)
     return O
 
 
 def solve_1e0a9b12(I: Grid) -> Grid:
-    x1 = rot270(I)
-    x2 = rbind(order, identity)
-    x3 = apply(x2, x1)
-    O = rot90(x3)
+    x1 = dmirror(I)
+    x2 = rbind(sfilter, positive)
+    x3 = matcher(identity, ZERO)
+    x4 = rbind(sfilter, x3)
+    x5 = fork(combine, x4, x2)
+    x6 = apply(x5, x1)
+    O = dmirror(x6)
     return O
 
 
@@ -543,32 +573,39 @@ def solve_1f0c79e5(I: Grid) -> Grid:
 
 def solve_1f642eb9(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = sizefilter(x1, ONE)
-    x3 = difference(x1, x2)
-    x4 = first(x3)
-    x5 = rbind(gravitate, x4)
-    x6 = compose(crement, x5)
-    x7 = fork(shift, identity, x6)
-    x8 = mapply(x7, x2)
-    O = paint(I, x8)
+    x2 = argmax(x1, size)
+    x3 = remove(x2, x1)
+    x4 = toindices(x2)
+    x5 = lbind(argmin, x4)
+    x6 = lbind(rbind, manhattan)
+    x7 = rbind(compose, initset)
+    x8 = compose(x7, x6)
+    x9 = compose(x5, x8)
+    x10 = compose(initset, x9)
+    x11 = fork(recolor, color, x10)
+    x12 = mapply(x11, x3)
+    O = paint(I, x12)
     return O
 
 
 def solve_1f85a75f(I: Grid) -> Grid:
     x1 = objects(I, T, T, T)
-    x2 = argmax(x1, size)
-    O = subgrid(x2, I)
+    x2 = valmax(x1, size)
+    x3 = sizefilter(x1, x2)
+    x4 = merge(x3)
+    O = subgrid(x4, I)
     return O
 
 
 def solve_1f876c06(I: Grid) -> Grid:
-    x1 = fgpartition(I)
-    x2 = compose(last, first)
-    x3 = power(last, TWO)
-    x4 = fork(connect, x2, x3)
-    x5 = fork(recolor, color, x4)
-    x6 = mapply(x5, x1)
-    O = paint(I, x6)
+    x1 = palette(I)
+    x2 = remove(ZERO, x1)
+    x3 = lbind(ofcolor, I)
+    x4 = fork(connect, first, last)
+    x5 = compose(x4, x3)
+    x6 = fork(recolor, identity, x5)
+    x7 = mapply(x6, x2)
+    O = paint(I, x7)
     return O
 
 

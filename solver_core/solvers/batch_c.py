@@ -911,10 +911,10 @@ def solve_b9b7f026(I: Grid) -> Grid:
 def solve_ba26e723(I: Grid) -> Grid:
     x1 = width(I)
     x2 = interval(ZERO, x1, THREE)
-    x3 = apply(tojvec, x2)
-    x4 = mapply(vfrontier, x3)
-    x5 = ofcolor(I, ZERO)
-    x6 = difference(x4, x5)
+    x3 = ofcolor(I, FOUR)
+    x4 = rbind(contained, x2)
+    x5 = compose(x4, last)
+    x6 = sfilter(x3, x5)
     O = fill(I, SIX, x6)
     return O
 
@@ -943,15 +943,17 @@ def solve_bbc9ae5d(I: Grid) -> Grid:
     x1 = index(I, ORIGIN)
     x2 = ofcolor(I, x1)
     x3 = urcorner(x2)
-    x4 = shoot(x3, UNITY)
-    x5 = combine(x2, x4)
-    x6 = rbind(shoot, DOWN)
-    x7 = mapply(x6, x5)
-    x8 = width(I)
-    x9 = halve(x8)
-    x10 = astuple(x9, x8)
-    x11 = canvas(ZERO, x10)
-    O = fill(x11, x1, x7)
+    x4 = width(I)
+    x5 = halve(x4)
+    x6 = decrement(x5)
+    x7 = add(x3, x6)
+    x8 = connect(x3, x7)
+    x9 = combine(x2, x8)
+    x10 = rbind(shoot, DOWN)
+    x11 = mapply(x10, x9)
+    x12 = astuple(x5, x4)
+    x13 = canvas(ZERO, x12)
+    O = fill(x13, x1, x11)
     return O
 
 
@@ -1116,9 +1118,9 @@ def solve_c8f0f002(I: Grid) -> Grid:
 
 
 def solve_c909285e(I: Grid) -> Grid:
-    x1 = partition(I)
-    x2 = valmin(x1, size)
-    x3 = sizefilter(x1, x2)
-    x4 = merge(x3)
+    x1 = palette(I)
+    x2 = lbind(colorcount, I)
+    x3 = argmin(x1, x2)
+    x4 = ofcolor(I, x3)
     O = subgrid(x4, I)
     return O

@@ -358,51 +358,6 @@ def solve_137eaa0f(I: Grid) -> Grid:
     return O
 
 
-def solve_150deff5(I: Grid) -> Grid:
-    x1 = canvas(FIVE, TWO_BY_TWO)
-    x2 = asobject(x1)
-    x3 = occurrences(I, x2)
-    x4 = lbind(shift, x2)
-    x5 = mapply(x4, x3)
-    x6 = fill(I, EIGHT, x5)
-    x7 = canvas(FIVE, UNITY)
-    x8 = astuple(TWO, ONE)
-    x9 = canvas(EIGHT, x8)
-    x10 = vconcat(x9, x7)
-    x11 = asobject(x10)
-    x12 = occurrences(x6, x11)
-    x13 = lbind(shift, x11)
-    x14 = mapply(x13, x12)
-    x15 = fill(x6, TWO, x14)
-    x16 = astuple(ONE, THREE)
-    x17 = canvas(FIVE, x16)
-    x18 = asobject(x17)
-    x19 = occurrences(x15, x18)
-    x20 = lbind(shift, x18)
-    x21 = mapply(x20, x19)
-    x22 = fill(x15, TWO, x21)
-    x23 = hmirror(x10)
-    x24 = asobject(x23)
-    x25 = occurrences(x22, x24)
-    x26 = lbind(shift, x24)
-    x27 = mapply(x26, x25)
-    x28 = fill(x22, TWO, x27)
-    x29 = dmirror(x10)
-    x30 = asobject(x29)
-    x31 = occurrences(x28, x30)
-    x32 = lbind(shift, x30)
-    x33 = mapply(x32, x31)
-    x34 = fill(x28, TWO, x33)
-    x35 = vmirror(x29)
-    x36 = asobject(x35)
-    x37 = occurrences(x34, x36)
-    x38 = lbind(shift, x36)
-    x39 = mapply(x38, x37)
-    x40 = fill(x34, TWO, x39)
-    O = replace(x40, FIVE, TWO)
-    return O
-
-
 def solve_178fcbfb(I: Grid) -> Grid:
     x1 = ofcolor(I, TWO)
     x2 = mapply(vfrontier, x1)
@@ -610,25 +565,25 @@ def solve_1f876c06(I: Grid) -> Grid:
 
 
 def solve_1fad071e(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = colorfilter(x1, ONE)
-    x3 = sizefilter(x2, FOUR)
+    x1 = canvas(ONE, TWO_BY_TWO)
+    x2 = asobject(x1)
+    x3 = occurrences(I, x2)
     x4 = size(x3)
-    x5 = subtract(FIVE, x4)
-    x6 = astuple(ONE, x4)
-    x7 = canvas(ONE, x6)
-    x8 = astuple(ONE, x5)
-    x9 = canvas(ZERO, x8)
-    O = hconcat(x7, x9)
+    x5 = astuple(ONE, FIVE)
+    x6 = canvas(ZERO, x5)
+    x7 = decrement(x4)
+    x8 = tojvec(x7)
+    x9 = connect(ORIGIN, x8)
+    O = fill(x6, ONE, x9)
     return O
 
 
 def solve_2013d3e2(I: Grid) -> Grid:
-    x1 = objects(I, F, T, T)
-    x2 = first(x1)
-    x3 = subgrid(x2, I)
-    x4 = lefthalf(x3)
-    O = tophalf(x4)
+    x1 = ofcolor(I, ZERO)
+    x2 = asindices(I)
+    x3 = difference(x2, x1)
+    x4 = ulcorner(x3)
+    O = crop(I, x4, THREE_BY_THREE)
     return O
 
 
@@ -646,15 +601,17 @@ def solve_2204b7a8(I: Grid) -> Grid:
 
 
 def solve_22168020(I: Grid) -> Grid:
-    x1 = palette(I)
-    x2 = remove(ZERO, x1)
-    x3 = lbind(ofcolor, I)
-    x4 = lbind(prapply, connect)
-    x5 = fork(x4, x3, x3)
-    x6 = compose(merge, x5)
-    x7 = fork(recolor, identity, x6)
-    x8 = mapply(x7, x2)
-    O = paint(I, x8)
+    x1 = asindices(I)
+    x2 = ofcolor(I, ZERO)
+    x3 = difference(x1, x2)
+    x4 = lbind(index, I)
+    x5 = lbind(ofcolor, I)
+    x6 = compose(x5, x4)
+    x7 = fork(intersection, hfrontier, x6)
+    x8 = compose(backdrop, x7)
+    x9 = fork(recolor, x4, x8)
+    x10 = mapply(x9, x3)
+    O = paint(I, x10)
     return O
 
 
@@ -688,14 +645,15 @@ def solve_22233c11(I: Grid) -> Grid:
 
 def solve_2281f1f4(I: Grid) -> Grid:
     x1 = ofcolor(I, FIVE)
-    x2 = product(x1, x1)
-    x3 = power(first, TWO)
-    x4 = power(last, TWO)
-    x5 = fork(astuple, x3, x4)
-    x6 = apply(x5, x2)
-    x7 = urcorner(x1)
-    x8 = remove(x7, x6)
-    O = underfill(I, TWO, x8)
+    x2 = mapply(vfrontier, x1)
+    x3 = mapply(hfrontier, x1)
+    x4 = intersection(x2, x3)
+    x5 = underfill(I, TWO, x4)
+    x6 = width(I)
+    x7 = decrement(x6)
+    x8 = tojvec(x7)
+    x9 = initset(x8)
+    O = fill(x5, ZERO, x9)
     return O
 
 
@@ -730,44 +688,46 @@ def solve_228f6490(I: Grid) -> Grid:
 
 def solve_22eb0ac0(I: Grid) -> Grid:
     x1 = fgpartition(I)
-    x2 = fork(recolor, color, backdrop)
-    x3 = apply(x2, x1)
-    x4 = mfilter(x3, hline)
-    O = paint(I, x4)
+    x2 = matcher(height, ONE)
+    x3 = sfilter(x1, x2)
+    x4 = fork(connect, ulcorner, urcorner)
+    x5 = fork(recolor, color, x4)
+    x6 = mapply(x5, x3)
+    O = paint(I, x6)
     return O
 
 
 def solve_23581191(I: Grid) -> Grid:
-    x1 = objects(I, T, T, T)
-    x2 = fork(combine, vfrontier, hfrontier)
-    x3 = compose(x2, center)
-    x4 = fork(recolor, color, x3)
-    x5 = mapply(x4, x1)
-    x6 = paint(I, x5)
-    x7 = apply(x3, x1)
-    x8 = first(x7)
-    x9 = last(x7)
-    x10 = intersection(x8, x9)
-    O = fill(x6, TWO, x10)
+    x1 = ofcolor(I, EIGHT)
+    x2 = ofcolor(I, SEVEN)
+    x3 = fork(combine, hfrontier, vfrontier)
+    x4 = mapply(x3, x1)
+    x5 = mapply(x3, x2)
+    x6 = fill(I, EIGHT, x4)
+    x7 = fill(x6, SEVEN, x5)
+    x8 = intersection(x4, x5)
+    O = fill(x7, TWO, x8)
     return O
 
 
 def solve_239be575(I: Grid) -> Grid:
     x1 = objects(I, F, T, T)
     x2 = rbind(colorcount, TWO)
-    x3 = matcher(x2, EIGHT)
-    x4 = sfilter(x1, x3)
-    x5 = size(x4)
-    x6 = positive(x5)
-    x7 = branch(x6, EIGHT, ZERO)
-    O = canvas(x7, UNITY)
+    x3 = valmax(x1, x2)
+    x4 = equality(x3, EIGHT)
+    x5 = canvas(EIGHT, UNITY)
+    x6 = canvas(ZERO, UNITY)
+    O = branch(x4, x5, x6)
     return O
 
 
 def solve_23b5c85d(I: Grid) -> Grid:
-    x1 = objects(I, T, F, T)
-    x2 = argmin(x1, size)
-    O = subgrid(x2, I)
+    x1 = fgpartition(I)
+    x2 = order(x1, size)
+    x3 = first(x2)
+    x4 = ulcorner(x3)
+    x5 = shape(x3)
+    O = crop(I, x4, x5)
     return O
 
 
@@ -794,21 +754,22 @@ def solve_25d487eb(I: Grid) -> Grid:
 
 
 def solve_25d8a9c8(I: Grid) -> Grid:
-    x1 = asindices(I)
-    x2 = objects(I, T, F, F)
-    x3 = sizefilter(x2, THREE)
-    x4 = mfilter(x3, hline)
-    x5 = toindices(x4)
-    x6 = difference(x1, x5)
-    x7 = fill(I, FIVE, x5)
-    O = fill(x7, ZERO, x6)
+    x1 = frontiers(I)
+    x2 = sfilter(x1, hline)
+    x3 = merge(x2)
+    x4 = shape(I)
+    x5 = canvas(ZERO, x4)
+    O = fill(x5, FIVE, x3)
     return O
 
 
 def solve_25ff71a9(I: Grid) -> Grid:
-    x1 = objects(I, T, T, T)
-    x2 = first(x1)
-    O = move(I, x2, DOWN)
+    x1 = width(I)
+    x2 = astuple(ONE, x1)
+    x3 = canvas(ZERO, x2)
+    x4 = vconcat(x3, I)
+    x5 = shape(I)
+    O = crop(x4, ORIGIN, x5)
     return O
 
 
@@ -849,47 +810,38 @@ def solve_27a28665(I: Grid) -> Grid:
 
 
 def solve_28bf18c6(I: Grid) -> Grid:
-    x1 = objects(I, T, T, T)
-    x2 = first(x1)
-    x3 = subgrid(x2, I)
-    O = hconcat(x3, x3)
+    x1 = ofcolor(I, ZERO)
+    x2 = asindices(I)
+    x3 = difference(x2, x1)
+    x4 = subgrid(x3, I)
+    O = hconcat(x4, x4)
     return O
 
 
 def solve_28e73c20(I: Grid) -> Grid:
     x1 = width(I)
-    x2 = astuple(ONE, TWO)
-    x3 = astuple(TWO, TWO)
-    x4 = astuple(TWO, ONE)
-    x5 = astuple(THREE, ONE)
-    x6 = canvas(THREE, UNITY)
-    x7 = upscale(x6, FOUR)
-    x8 = initset(DOWN)
-    x9 = insert(UNITY, x8)
-    x10 = insert(x2, x9)
-    x11 = insert(x3, x10)
-    x12 = fill(x7, ZERO, x11)
-    x13 = vupscale(x6, FIVE)
-    x14 = hupscale(x13, THREE)
-    x15 = insert(x4, x9)
-    x16 = insert(x5, x15)
-    x17 = fill(x14, ZERO, x16)
-    x18 = even(x1)
-    x19 = branch(x18, x12, x17)
-    x20 = canvas(ZERO, UNITY)
-    x21 = lbind(hupscale, x20)
-    x22 = chain(x21, decrement, height)
-    x23 = rbind(hconcat, x6)
-    x24 = compose(x23, x22)
-    x25 = lbind(hupscale, x6)
-    x26 = compose(x25, height)
-    x27 = fork(vconcat, x24, rot90)
-    x28 = fork(vconcat, x26, x27)
-    x29 = subtract(x1, FOUR)
-    x30 = power(x28, x29)
-    x31 = initset(x30)
-    x32 = rapply(x31, x19)
-    O = first(x32)
+    x2 = decrement(x1)
+    x3 = astuple(x2, x2)
+    x4 = increment(x1)
+    x5 = halve(x4)
+    x6 = interval(ZERO, x5, TWO)
+    x7 = fork(astuple, identity, identity)
+    x8 = apply(x7, x6)
+    x9 = lbind(subtract, x3)
+    x10 = fork(connect, identity, x9)
+    x11 = compose(box, x10)
+    x12 = mapply(x11, x8)
+    x13 = fill(I, THREE, x12)
+    x14 = halve(x2)
+    x15 = interval(ZERO, x14, TWO)
+    x16 = apply(x7, x15)
+    x17 = rbind(add, DOWN)
+    x18 = apply(x17, x16)
+    x19 = fill(x13, ZERO, x18)
+    x20 = add(DOWN, UNITY)
+    x21 = rbind(add, x20)
+    x22 = apply(x21, x16)
+    O = fill(x19, THREE, x22)
     return O
 
 
@@ -937,31 +889,23 @@ def solve_29c11459(I: Grid) -> Grid:
 
 def solve_29ec7d0e(I: Grid) -> Grid:
     x1 = height(I)
-    x2 = width(I)
-    x3 = partition(I)
-    x4 = colorfilter(x3, ZERO)
-    x5 = difference(x3, x4)
-    x6 = merge(x5)
-    x7 = astuple(x1, ONE)
-    x8 = astuple(ONE, x2)
-    x9 = decrement(x1)
-    x10 = decrement(x2)
-    x11 = toivec(x10)
-    x12 = tojvec(x9)
-    x13 = crop(I, x11, x8)
-    x14 = crop(I, x12, x7)
-    x15 = asobject(x14)
-    x16 = asobject(x13)
-    x17 = vperiod(x15)
-    x18 = hperiod(x16)
-    x19 = astuple(x17, x18)
-    x20 = lbind(multiply, x19)
-    x21 = neighbors(ORIGIN)
-    x22 = mapply(neighbors, x21)
-    x23 = apply(x20, x22)
-    x24 = lbind(shift, x6)
-    x25 = mapply(x24, x23)
-    O = paint(I, x25)
+    x2 = vsplit(I, x1)
+    x3 = rbind(colorcount, ZERO)
+    x4 = matcher(x3, ZERO)
+    x5 = sfilter(x2, x4)
+    x6 = compose(hperiod, asobject)
+    x7 = valmax(x5, x6)
+    x8 = interval(NEG_TWO, THREE, ONE)
+    x9 = rbind(multiply, x7)
+    x10 = apply(x9, x8)
+    x11 = product(x10, x10)
+    x12 = ofcolor(I, ZERO)
+    x13 = asindices(I)
+    x14 = difference(x13, x12)
+    x15 = toobject(x14, I)
+    x16 = lbind(shift, x15)
+    x17 = mapply(x16, x11)
+    O = paint(I, x17)
     return O
 
 
@@ -1017,10 +961,16 @@ def solve_2c608aff(I: Grid) -> Grid:
 
 
 def solve_2dc579da(I: Grid) -> Grid:
-    x1 = vsplit(I, TWO)
-    x2 = rbind(hsplit, TWO)
-    x3 = mapply(x2, x1)
-    O = argmax(x3, numcolors)
+    x1 = leastcolor(I)
+    x2 = mostcolor(I)
+    x3 = replace(I, x1, x2)
+    x4 = objects(x3, T, F, F)
+    x5 = ofcolor(I, x1)
+    x6 = first(x5)
+    x7 = lbind(contained, x6)
+    x8 = compose(x7, toindices)
+    x9 = extract(x4, x8)
+    O = subgrid(x9, I)
     return O
 
 
@@ -1033,33 +983,37 @@ def solve_2dee498d(I: Grid) -> Grid:
 def solve_31aa019c(I: Grid) -> Grid:
     x1 = leastcolor(I)
     x2 = ofcolor(I, x1)
-    x3 = first(x2)
-    x4 = neighbors(x3)
-    x5 = shape(I)
-    x6 = canvas(ZERO, x5)
-    x7 = fill(x6, TWO, x4)
-    O = fill(x7, x1, x2)
+    x3 = outbox(x2)
+    x4 = asindices(I)
+    x5 = fill(I, ZERO, x4)
+    x6 = fill(x5, TWO, x3)
+    O = fill(x6, x1, x2)
     return O
 
 
 def solve_321b1fc6(I: Grid) -> Grid:
-    x1 = objects(I, F, F, T)
-    x2 = colorfilter(x1, EIGHT)
-    x3 = difference(x1, x2)
-    x4 = first(x3)
-    x5 = cover(I, x4)
-    x6 = normalize(x4)
-    x7 = lbind(shift, x6)
-    x8 = apply(ulcorner, x2)
-    x9 = mapply(x7, x8)
-    O = paint(x5, x9)
+    x1 = replace(I, EIGHT, ZERO)
+    x2 = asindices(I)
+    x3 = ofcolor(x1, ZERO)
+    x4 = difference(x2, x3)
+    x5 = toobject(x4, I)
+    x6 = normalize(x5)
+    x7 = recolor(EIGHT, x6)
+    x8 = occurrences(I, x7)
+    x9 = lbind(shift, x6)
+    x10 = mapply(x9, x8)
+    x11 = shape(I)
+    x12 = canvas(ZERO, x11)
+    O = paint(x12, x10)
     return O
 
 
 def solve_32597951(I: Grid) -> Grid:
     x1 = ofcolor(I, EIGHT)
-    x2 = delta(x1)
-    O = fill(I, THREE, x2)
+    x2 = backdrop(x1)
+    x3 = ofcolor(I, ONE)
+    x4 = intersection(x2, x3)
+    O = fill(I, THREE, x4)
     return O
 
 
@@ -1134,12 +1088,21 @@ def solve_3631a71a(I: Grid) -> Grid:
 
 def solve_363442ee(I: Grid) -> Grid:
     x1 = crop(I, ORIGIN, THREE_BY_THREE)
-    x2 = asobject(x1)
-    x3 = shift(x2, NEG_UNITY)
-    x4 = ofcolor(I, ONE)
-    x5 = lbind(shift, x3)
-    x6 = mapply(x5, x4)
-    O = paint(I, x6)
+    x2 = hconcat(x1, x1)
+    x3 = hconcat(x2, x1)
+    x4 = vconcat(x3, x3)
+    x5 = vconcat(x4, x3)
+    x6 = astuple(ONE, FIVE)
+    x7 = astuple(SEVEN, SEVEN)
+    x8 = crop(I, x6, x7)
+    x9 = downscale(x8, THREE)
+    x10 = upscale(x9, THREE)
+    x11 = ofcolor(x10, ZERO)
+    x12 = fill(x5, ZERO, x11)
+    x13 = asobject(x12)
+    x14 = tojvec(FOUR)
+    x15 = shift(x13, x14)
+    O = paint(I, x15)
     return O
 
 
@@ -1201,12 +1164,10 @@ def solve_3906de3d(I: Grid) -> Grid:
 
 def solve_39a8645d(I: Grid) -> Grid:
     x1 = objects(I, T, T, T)
-    x2 = totuple(x1)
-    x3 = apply(normalize, x2)
-    x4 = mostcommon(x3)
-    x5 = shape(x4)
-    x6 = canvas(ZERO, x5)
-    O = paint(x6, x4)
+    x2 = lbind(occurrences, I)
+    x3 = compose(size, x2)
+    x4 = argmax(x1, x3)
+    O = subgrid(x4, I)
     return O
 
 
@@ -1245,8 +1206,9 @@ def solve_39e1d7f9(I: Grid) -> Grid:
 
 def solve_3aa6fb7a(I: Grid) -> Grid:
     x1 = objects(I, T, F, T)
-    x2 = mapply(delta, x1)
-    O = fill(I, ONE, x2)
+    x2 = fork(difference, corners, toindices)
+    x3 = mapply(x2, x1)
+    O = fill(I, ONE, x3)
     return O
 
 
@@ -1267,10 +1229,10 @@ def solve_3ac3eb23(I: Grid) -> Grid:
 
 
 def solve_3af2c5a8(I: Grid) -> Grid:
-    x1 = vmirror(I)
-    x2 = hconcat(I, x1)
-    x3 = hmirror(x2)
-    O = vconcat(x2, x3)
+    x1 = hmirror(I)
+    x2 = vconcat(I, x1)
+    x3 = rot180(x2)
+    O = hconcat(x2, x3)
     return O
 
 
@@ -1378,16 +1340,22 @@ def solve_3e980e27(I: Grid) -> Grid:
 
 
 def solve_3eda0437(I: Grid) -> Grid:
-    x1 = interval(TWO, TEN, ONE)
-    x2 = prapply(astuple, x1, x1)
-    x3 = lbind(canvas, ZERO)
-    x4 = lbind(occurrences, I)
-    x5 = lbind(lbind, shift)
-    x6 = fork(apply, x5, x4)
-    x7 = chain(x6, asobject, x3)
-    x8 = mapply(x7, x2)
-    x9 = argmax(x8, size)
-    O = fill(I, SIX, x9)
+    x1 = canvas(ZERO, TWO_BY_TWO)
+    x2 = asobject(x1)
+    x3 = occurrences(I, x2)
+    x4 = apply(increment, x3)
+    x5 = product(x3, x4)
+    x6 = apply(backdrop, x5)
+    x7 = ofcolor(I, ZERO)
+    x8 = rbind(difference, x7)
+    x9 = compose(size, x8)
+    x10 = matcher(x9, ZERO)
+    x11 = fork(either, hline, vline)
+    x12 = compose(flip, x11)
+    x13 = fork(both, x10, x12)
+    x14 = sfilter(x6, x13)
+    x15 = argmax(x14, size)
+    O = fill(I, SIX, x15)
     return O
 
 
@@ -1398,4 +1366,20 @@ def solve_3f7978a0(I: Grid) -> Grid:
     x4 = shape(x1)
     x5 = add(x4, TWO_BY_ZERO)
     O = crop(I, x3, x5)
+    return O
+
+
+def solve_d9f24cd1(I: Grid) -> Grid:
+    x1 = ofcolor(I, TWO)
+    x2 = ofcolor(I, FIVE)
+    x3 = mapply(vfrontier, x1)
+    x4 = intersection(x3, x2)
+    x5 = rbind(shoot, UP)
+    x6 = mapply(x5, x4)
+    x7 = rbind(add, UNITY)
+    x8 = compose(x5, x7)
+    x9 = mapply(x8, x4)
+    x10 = difference(x3, x6)
+    x11 = combine(x10, x9)
+    O = underfill(I, TWO, x11)
     return O

@@ -1469,6 +1469,38 @@ def first_new_color(S: Samples) -> Integer:
     return min(new_colors(S), default=0)
 
 
+# --------------------------------------------------------------------------- added for evaluation tasks
+
+
+def settle(grid: Grid, direction: IntegerTuple) -> Grid:
+    """Slide every single-coloured 4-connected object (background excluded) in direction until blocked."""
+    di, dj = direction
+    h = len(grid)
+    w = len(grid[0]) if h else 0
+    if h == 0 or (di, dj) == (0, 0):
+        return grid
+    background = mostcolor(grid)
+
+    def lead(piece: Object) -> Tuple:  # pieces nearest the far side move first; ties by canonical order
+        return (-max(i * di + j * dj for _, (i, j) in piece), _canonical_key(piece))
+
+    taken = {loc for _, loc in asobject(grid) if grid[loc[0]][loc[1]] != background}
+    rows = [[background] * w for _ in range(h)]
+    for piece in sorted(objects(grid, True, False, True), key=lead):
+        cells = toindices(piece)
+        taken -= cells
+        steps = 0
+        while True:
+            ahead = {(i + (steps + 1) * di, j + (steps + 1) * dj) for i, j in cells}
+            if ahead & taken or not all(0 <= i < h and 0 <= j < w for i, j in ahead):
+                break
+            steps += 1
+        for value, (i, j) in piece:
+            rows[i + steps * di][j + steps * dj] = value
+            taken.add((i + steps * di, j + steps * dj))
+    return tuple(tuple(row) for row in rows)
+
+
 PRIMITIVES: dict[str, Callable] = {
     _name: _fn
     for _name, _fn in globals().items()

@@ -1097,3 +1097,27 @@ def test_gravitate_edge_cases():
     assert gravitate(fs((0, 0)), fs((0, 90))) == (0, 42)  # too far: capped at 42 steps
     assert gravitate(fs((0, 0), (0, 1)), fs((3, 2))) == (0, 42)  # passes by diagonally, never touches
     assert gravitate(fs((9, (4, 0))), fs((0, 0), (1, 0))) == (-2, 0)  # objects and indices alike
+
+
+# --------------------------------------------------------------------------- added for evaluation tasks
+
+
+def test_settle():
+    grid = (
+        (0, 2, 2, 0, 3),
+        (0, 0, 2, 0, 0),
+        (1, 0, 0, 0, 0),
+    )
+    assert settle(grid, RIGHT) == (
+        (0, 0, 2, 2, 3),  # the 2-piece stops against the 3 (which went first), keeping its shape
+        (0, 0, 0, 2, 0),
+        (0, 0, 0, 0, 1),
+    )
+    assert settle(grid, DOWN) == (
+        (0, 0, 0, 0, 0),
+        (0, 2, 2, 0, 0),
+        (1, 0, 2, 0, 3),
+    )
+    assert settle(grid, LEFT)[0] == (2, 2, 3, 0, 0)
+    assert settle(grid, ORIGIN) == grid
+    assert settle(((5, 5), (5, 5)), UP) == ((5, 5), (5, 5))  # nothing but background

@@ -553,3 +553,16 @@ def solve_f0df5ff0(I: Grid) -> Grid:
     x2 = mapply(neighbors, x1)
     O = underfill(I, ONE, x2)
     return O
+
+
+def solve_5ffb2104(I: Grid) -> Grid:
+    O = settle(I, RIGHT)
+    return O
+
+
+def solve_6ad5bdfd(I: Grid) -> Grid:
+    x1 = ofcolor(I, TWO)
+    x2 = asindices(I)
+    x3 = position(x2, x1)
+    O = settle(I, x3)
+    return O

@@ -566,3 +566,64 @@ def solve_6ad5bdfd(I: Grid) -> Grid:
     x3 = position(x2, x1)
     O = settle(I, x3)
     return O
+
+
+def solve_27f8ce4f(I: Grid) -> Grid:
+    x1 = mostcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = canvas(ZERO, THREE_BY_THREE)
+    x4 = fill(x3, ONE, x2)
+    x5 = upscale(x4, THREE)
+    x6 = ofcolor(x5, ZERO)
+    x7 = vconcat(I, I)
+    x8 = vconcat(x7, I)
+    x9 = hconcat(x8, x8)
+    x10 = hconcat(x9, x8)
+    O = fill(x10, ZERO, x6)
+    return O
+
+
+def solve_48f8583b(I: Grid) -> Grid:
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = rbind(multiply, THREE)
+    x4 = apply(x3, x2)
+    x5 = asobject(I)
+    x6 = lbind(shift, x5)
+    x7 = mapply(x6, x4)
+    x8 = shape(I)
+    x9 = multiply(x8, THREE)
+    x10 = canvas(ZERO, x9)
+    O = paint(x10, x7)
+    return O
+
+
+def solve_59341089(I: Grid) -> Grid:
+    x1 = vmirror(I)
+    x2 = hconcat(x1, I)
+    O = hconcat(x2, x2)
+    return O
+
+
+def solve_bc4146bd(I: Grid) -> Grid:
+    x1 = vmirror(I)
+    x2 = hconcat(I, x1)
+    x3 = hconcat(x2, x2)
+    O = hconcat(x3, I)
+    return O
+
+
+def solve_310f3251(I: Grid) -> Grid:
+    x1 = hconcat(I, I)
+    x2 = hconcat(x1, x1)
+    x3 = vconcat(x2, x2)
+    x4 = vconcat(x3, x3)
+    x5 = ofcolor(x4, ZERO)
+    x6 = asindices(x4)
+    x7 = difference(x6, x5)
+    x8 = shift(x7, NEG_UNITY)
+    x9 = underfill(x4, TWO, x8)
+    x10 = shape(I)
+    x11 = multiply(x10, THREE)
+    O = crop(x9, ORIGIN, x11)
+    return O

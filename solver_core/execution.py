@@ -64,8 +64,12 @@ def default_workers() -> int:
 def limit_worker(memory_bytes: int = WORKER_MEMORY_BYTES, recursion: int = WORKER_RECURSION_LIMIT) -> None:
     """Worker initializer: cap the address space, set the recursion limit, and let SIGTERM kill at
     once (a Python-level handler could not run while a candidate loops in C, and the pool would wait
-    seconds before its SIGKILL)."""
+    seconds before its SIGKILL). Then `containment.prepare_worker`: SIGINT ignored, candidate output
+    discarded (bounded), processes a candidate forks killed with its chunk or its worker."""
+    from solver_core.containment import prepare_worker
+
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    prepare_worker()
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or hard > memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
@@ -73,8 +77,16 @@ def limit_worker(memory_bytes: int = WORKER_MEMORY_BYTES, recursion: int = WORKE
 
 
 def run_chunk(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
-    """Apply `fn` to every item of a chunk (runs inside a worker)."""
-    return [fn(x) for x in chunk]
+    """Apply `fn` to every item of a chunk (runs inside a worker; in a worker process, any process a
+    candidate started is killed when the chunk is done)."""
+    from solver_core.containment import reap_children, worker_children
+
+    keep = worker_children()
+    try:
+        return [fn(x) for x in chunk]
+    finally:
+        if keep is not None:
+            reap_children(keep)
 
 
 def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:

@@ -10,6 +10,13 @@ naming the first step that failed and why. The rules that make the two strategie
   every other failing ancestor has no failed argument itself, so both strategies run it).
 
 An output that is not a valid ARC grid (1x1..30x30, cells 0..9) is a failure too.
+
+Containment (`solver_core.containment`): whatever a candidate raises, `BaseException` subclasses and
+its own `KeyboardInterrupt` included, is its failure (only a real Ctrl-C stops the run); the process
+state it could change (working directory, signal mask, SIGALRM handler, recursion limit, stdio, the DSL
+module's globals) is compared after every program and every shared DAG and put back where it changed;
+in a shared DAG the signal mask and the SIGALRM handler are checked after every step, so that no step
+can switch off the time limit of the steps after it.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from solver_core.containment import Snapshot, failure_name, is_interrupt
 from solver_core.program import Arg, Program, Step, namespace
 from solver_core.types import Grid
 
@@ -42,9 +50,9 @@ class StepTimeout(Exception):
     """Raised inside a running program when its time limit expires."""
 
 
-#: What a candidate may raise and still be only a failed candidate: any exception, and `SystemExit`
-#: (a candidate calling `sys.exit` must not end the run). `KeyboardInterrupt` still stops the run.
-CANDIDATE_ERRORS: tuple[type[BaseException], ...] = (Exception, SystemExit)
+#: What a candidate may raise and still be only a failed candidate: anything. A real Ctrl-C still
+#: stops the run (`containment.is_interrupt` tells it from a candidate's own KeyboardInterrupt).
+CANDIDATE_ERRORS: tuple[type[BaseException], ...] = (BaseException,)
 
 
 def grid_problem(value: object) -> str | None:
@@ -150,9 +158,11 @@ def compile_steps(steps: Sequence[Step], inputs: Mapping[str, object]) -> list[C
 
 
 def _failure(exc: BaseException, step: int) -> Failure:
+    if is_interrupt(exc):
+        raise exc
     if isinstance(exc, StepTimeout):
         return Failure("timeout", step)
-    return Failure(f"error:{type(exc).__name__}", step)
+    return Failure(f"error:{failure_name(exc)}", step)
 
 
 # ---------------------------------------------------------------------------------- evaluation
@@ -172,17 +182,21 @@ def measure_program(program: Program, inputs: Mapping[str, object],
     compiled = compile_steps(program.steps, inputs)
     values: list[object] = []
     work = 0
-    with StepAlarm(step_timeout) as alarm:
-        for k, (fn, args) in enumerate(compiled):
-            work += 1
-            value = _call(fn, [values[a] if kind == "s" else a for kind, a in args], k, alarm)  # type: ignore[index]
-            if type(value) is Failure:
-                if value.reason == "timeout" and not alarm.active:
-                    raise StepTimeout("enclosing time limit")
-                return value, work
-            values.append(value)
-            if isinstance(value, (tuple, frozenset)):
-                work += len(value)
+    before = Snapshot.take()
+    try:
+        with StepAlarm(step_timeout) as alarm:
+            for k, (fn, args) in enumerate(compiled):
+                work += 1
+                value = _call(fn, [values[a] if kind == "s" else a for kind, a in args], k, alarm)  # type: ignore[index]
+                if type(value) is Failure:
+                    if value.reason == "timeout" and not alarm.active:
+                        raise StepTimeout("enclosing time limit")
+                    return value, work
+                values.append(value)
+                if isinstance(value, (tuple, frozenset)):
+                    work += len(value)
+    finally:
+        before.restore()  # the next candidate starts from the state this one found
     return values[-1], work
 
 
@@ -211,11 +225,25 @@ def run_dag(steps: Sequence[Step], inputs: Mapping[str, object], wanted: Sequenc
                 needed.add(k)
                 stack.extend(a for kind, a in compiled[k][1] if kind == "s")  # type: ignore[misc]
     values: list[object | Failure] = [None] * len(compiled)
-    with StepAlarm(step_timeout) as alarm:
-        for k, (fn, args) in enumerate(compiled):
-            if needed is None or k in needed:
-                values[k] = _dag_step(k, fn, args, values, alarm)
+    before = Snapshot.take()
+    try:
+        with StepAlarm(step_timeout) as alarm:
+            armed = Snapshot.take() if alarm.active else None
+            for k, (fn, args) in enumerate(compiled):
+                if needed is None or k in needed:
+                    values[k] = _dag_step(k, fn, args, values, alarm)
+                    if armed is not None:
+                        _keep_alarm(armed)
+    finally:
+        before.restore()
     return values
+
+
+def _keep_alarm(armed: Snapshot) -> None:
+    """After a DAG step: the signal mask and the SIGALRM handler as they were (two cheap calls)."""
+    if signal.pthread_sigmask(signal.SIG_BLOCK, ()) != armed.mask \
+            or signal.getsignal(signal.SIGALRM) is not armed.alarm_handler:
+        armed.restore(globals_too=False)
 
 
 def _dag_step(k: int, fn: Callable[..., object], args: tuple[tuple[str, object], ...],
@@ -290,7 +318,7 @@ class Specialised:
             except StepTimeout:
                 raise
             except CANDIDATE_ERRORS as exc:  # the program's failure, reported when it would have happened
-                self._fixed_values.append(_failure(exc, k))
+                self._fixed_values.append(_failure(exc, k))  # (a real Ctrl-C is raised again there)
 
     def __call__(self, free: Mapping[str, object]) -> object | Failure:
         values = list(self._fixed_values)

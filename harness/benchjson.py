@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from harness.processors.phases import phase_times
+
 SECTION = "phasebench"
 SECTION_SCHEMA = "phasebench.benchjson/1"
 END_TO_END = "end-to-end"
@@ -43,22 +45,10 @@ def compact_tree(node: Any) -> dict[str, Any]:
     return out
 
 
-def phase_times_of_tree(tree: Mapping[str, Any]) -> dict[str, int]:
-    """``{phase: wall ns summed over the tree}`` with ``total`` = the root's wall time."""
-    out: dict[str, int] = {"total": int(tree["wall_ns"])}
-    stack = list(tree.get("children", ()))
-    while stack:
-        node = stack.pop()
-        if node.get("synthetic"):
-            continue
-        out[node["name"]] = out.get(node["name"], 0) + int(node["wall_ns"])
-        stack.extend(node.get("children", ()))
-    return out
-
-
 def samples_from_trees(trees: Iterable[Mapping[str, Any]]) -> dict[str, list[int]]:
-    """Per-phase columns (one value per round; 0 where a round lacks the phase)."""
-    rows = [phase_times_of_tree(t) for t in trees]
+    """Per-phase columns (one value per round; 0 where a round lacks the phase), from
+    `harness.processors.phases.phase_times` (``(unaccounted)`` rows included)."""
+    rows = [phase_times(t) for t in trees]
     phases: list[str] = []
     for row in rows:
         phases += [p for p in row if p not in phases]
@@ -205,4 +195,4 @@ def records_from_benchmark_json(path: str | os.PathLike[str]) -> dict[str, list[
 
 
 __all__ = ["END_TO_END", "SECTION", "benchmark_environment", "compact_tree", "extra_info", "json_section",
-           "phase_times_of_tree", "records_from_benchmark_json", "samples_from_trees"]
+           "records_from_benchmark_json", "samples_from_trees"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from harness.atomic import write_atomic
 from harness.node import SpanNode, jsonable
 
 #: Schema identifier written into every record; the part after ``/`` is the major version.
@@ -121,24 +121,8 @@ def dumps_record(data: Mapping[str, Any]) -> str:
 
 
 def save_record(data: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
-    """Write `data` to `path` atomically (temporary file in the same folder, then ``os.replace``)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = dumps_record(data)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return target
+    """Write `data` to `path` atomically (`harness.atomic.write_atomic`)."""
+    return write_atomic(path, dumps_record(data))
 
 
 @dataclass(frozen=True)

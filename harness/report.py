@@ -1,24 +1,29 @@
-"""Write a comparison report: ``report.md``, ``report.json`` and ``charts/*.png|svg`` in one folder."""
+"""The comparison report of a `phasebench compare` folder: ``report.md``, ``report.json`` and ``charts/``.
+
+`build_report` reads the folder's saved records (`load_run_dir`; or a pytest-benchmark JSON saved from
+``bench/``), compares them (`harness.processors.compare`) and writes the report (`write_report`).
+"""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from harness.atomic import write_atomic
+from harness.benchjson import records_from_benchmark_json
+from harness.record import load_record
+
+if TYPE_CHECKING:
+    from harness.workload import Workload
+
+#: Round files of a compare folder: ``records/<variant>/round-<k>.json``.
+ROUND_GLOB = "round-*.json"
 REPORT_MD = "report.md"
 REPORT_JSON = "report.json"
 CHARTS_DIR = "charts"
-
-
-def _write_text(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
 
 
 def write_report(
@@ -51,10 +56,10 @@ def write_report(
                 files[f"chart:{name}.{fmt}"] = path
                 chart_links.setdefault(name, {})[fmt] = path.relative_to(out).as_posix()
     data = {**data, "charts": chart_links, "profile_files": dict(profile_links or {})}
-    files["json"] = _write_text(out / REPORT_JSON,
+    files["json"] = write_atomic(out / REPORT_JSON,
                                 json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
     md = MarkdownRenderer(charts=chart_links, profile_links=profile_links).render_dict(data)
-    files["markdown"] = _write_text(out / REPORT_MD, md)
+    files["markdown"] = write_atomic(out / REPORT_MD, md)
     return files
 
 
@@ -79,4 +84,101 @@ def append_step_summary(markdown: str, path: str | os.PathLike[str] | None = Non
     return p
 
 
-__all__ = ["CHARTS_DIR", "REPORT_JSON", "REPORT_MD", "append_step_summary", "step_summary", "write_report"]
+def load_run_dir(run_dir: Path) -> tuple[dict[str, list[dict]], dict[str, Any], dict[str, dict[str, Any]]]:
+    """``(records per variant, compare.json contents, profile sections per variant)`` of a compare folder.
+
+    Variants are in ``compare.json``'s order (else baseline first, then by name). ``ValueError`` with
+    a clear message for a folder that holds no records.
+    """
+    root = Path(run_dir)
+    if root.is_file() and root.suffix == ".json":  # a run saved by pytest-benchmark (bench/)
+        records = records_from_benchmark_json(root)
+        if not records:
+            raise ValueError(f"{root}: no phasebench phase samples in this pytest-benchmark file")
+        return records, {"source": str(root)}, {}
+    if not root.is_dir():
+        raise ValueError(f"{root}: no such folder")
+    meta: dict[str, Any] = {}
+    meta_path = root / "compare.json"
+    if meta_path.is_file():
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{meta_path}: not valid JSON ({e.msg})") from e
+    records_dir = root / "records"
+    found = sorted(p.name for p in records_dir.iterdir() if p.is_dir() and any(p.glob(ROUND_GLOB))) \
+        if records_dir.is_dir() else []
+    if not found:
+        raise ValueError(f"{root}: no run records (expected {records_dir}/<variant>/round-<k>.json, "
+                         "as written by `phasebench compare`)")
+    order = [v for v in meta.get("variants", []) if v in found]
+    order += ["baseline"] if "baseline" in found and "baseline" not in order else []
+    order += [v for v in found if v not in order]
+    records: dict[str, list[dict]] = {}
+    profiles: dict[str, dict[str, Any]] = {}
+    for v in order:
+        files = sorted((records_dir / v).glob(ROUND_GLOB), key=lambda p: int(p.stem.split("-")[1]))
+        records[v] = [load_record(f).data for f in files]
+        prof = records_dir / v / "profile" / "run.json"
+        if prof.is_file():
+            section = (load_record(prof).data.get("passes") or {}).get("profile")
+            if section:
+                profiles[v] = section
+    return records, meta, profiles
+
+
+def build_report(run_dir: Path, *, charts: bool = True, baseline: str | None = None,
+                 timeline_variant: str | None = None, workload: Workload | None = None) -> dict[str, Path]:
+    """Compare the records in `run_dir` and write ``report.md``, ``report.json`` and the charts there.
+
+    `workload` says which phases each variant changes when ``compare.json`` does not (or names another
+    baseline).
+    """
+    from harness.processors.compare import compare_records
+
+    records, meta, profiles = load_run_dir(run_dir)
+    base = baseline or meta.get("baseline") or ("baseline" if "baseline" in records else next(iter(records)))
+    if base not in records:
+        raise ValueError(f"baseline {base!r} has no records in {run_dir} (found: {', '.join(records)})")
+    if base != next(iter(records)):  # the baseline leads every table
+        records = {base: records[base], **{k: v for k, v in records.items() if k != base}}
+    changed = meta.get("changed_phases")
+    if changed is None or meta.get("baseline", base) != base:
+        changed = _changed_phases(workload, list(records), base)
+    comparison = compare_records(records, baseline=base, changed=changed, profiles=profiles, meta=meta,
+                                 timeline_variant=timeline_variant)
+    out = report_folder(Path(run_dir))
+    return write_report(comparison, out, charts=charts, profile_links=_profile_links(out))
+
+
+def report_folder(source: Path) -> Path:
+    """Where the report of `source` goes: the compare folder itself, or `<name>-report/` next to a
+    saved pytest-benchmark JSON file."""
+    if source.is_file():
+        out = source.with_name(f"{source.stem}-report")
+        out.mkdir(exist_ok=True)
+        return out
+    return source
+
+
+def _changed_phases(workload: Workload | None, names: Sequence[str], base: str) -> dict[str, list[str]] | None:
+    known = workload.variants() if workload is not None else {}
+    if workload is None or base not in known or any(n not in known for n in names):
+        return None
+    return {n: list(workload.changed_phases(n, base)) for n in names}
+
+
+def _profile_links(run_dir: Path) -> dict[str, dict[str, str]]:
+    from harness.profile import FILES
+
+    out: dict[str, dict[str, str]] = {}
+    for prof in sorted((run_dir / "records").glob("*/profile")):
+        links = {kind: f"records/{prof.parent.name}/profile/{name}" for kind, name in FILES.items()
+                 if (prof / name).is_file()}
+        if links:
+            out[prof.parent.name] = links
+    return out
+
+
+__all__ = ["CHARTS_DIR", "REPORT_JSON", "REPORT_MD", "ROUND_GLOB", "append_step_summary", "build_report",
+           "load_run_dir", "report_folder", "step_summary", "write_report"]

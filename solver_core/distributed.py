@@ -61,7 +61,7 @@ from typing import Any, TypeVar
 
 from harness import current_span, traced
 from harness.concurrency import Traced
-from solver_core.execution import CHUNK_DEADLINE_ITEMS, Lost, PoolBackend, limit_worker, run_chunk
+from solver_core.execution import CHUNK_DEADLINE_ITEMS, Lost, PoolBackend, limit_worker, register_backend, run_chunk
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -357,6 +357,17 @@ def _settle(future: Any) -> Traced[Any] | Lost:
         return future.result()  # type: ignore[no-any-return]
     except KilledWorker as exc:
         return Lost("crashed", f"Dask gave up on the chunk: {exc}")
+
+
+def _installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("distributed") is not None
+
+
+register_backend("dask", lambda workers, scheduler=None, **_: DaskBackend(workers, scheduler=scheduler),
+                 "chunks on a Dask cluster (a LocalCluster, or the one at `scheduler`)", available=_installed,
+                 unavailable="dask.distributed is not installed (pip install -e '.[dask]')")
 
 
 __all__ = ["Clock", "DaskBackend", "local_clock", "relabel", "run_on_worker",

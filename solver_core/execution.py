@@ -270,31 +270,62 @@ class ProcessBackend(PoolBackend):
             self._pool = None
 
 
-BACKENDS: dict[str, type[Backend]] = {
-    "inline": Backend, "threads": ThreadBackend, "processes": ProcessBackend, "sandbox": SandboxBackend,
-}
+# ------------------------------------------------------------------------------------ registry
+@dataclass(frozen=True)
+class BackendInfo:
+    """A registered backend: `factory(workers, **options)` makes one (options it does not know are ignored)."""
+
+    name: str
+    factory: Callable[..., Backend]
+    summary: str
+    #: whether it can run here (its optional dependencies are installed)
+    available: Callable[[], bool] = lambda: True
+    #: what to tell the user when it cannot
+    unavailable: str = ""
 
 
-def make_backend(name: str, workers: int | None = None) -> Backend:
-    """A backend by name: `inline`, `serial` (a one-worker sandbox: one job at a time, contained),
-    `threads`, `processes`, `sandbox`, `dask`."""
-    if name == "serial":
-        return SandboxBackend(1)
-    if name == "dask":
-        from solver_core.distributed import DaskBackend
+#: Every backend by name. A backend registers itself (`register_backend`) where it is defined:
+#: the ones above here, `dask` in `solver_core.distributed`.
+BACKENDS: dict[str, BackendInfo] = {}
 
-        return DaskBackend(workers or default_workers())
+
+def register_backend(name: str, factory: Callable[..., Backend], summary: str, *,
+                     available: Callable[[], bool] | None = None, unavailable: str = "") -> BackendInfo:
+    """Add a backend to the registry (names are unique)."""
+    if name in BACKENDS:
+        raise ValueError(f"backend {name!r} is registered twice")
+    info = BackendInfo(name, factory, summary, available or (lambda: True), unavailable)
+    BACKENDS[name] = info
+    return info
+
+
+def backend_available(name: str) -> bool:
+    """Whether the backend `name` is registered and can run here."""
+    return name in BACKENDS and BACKENDS[name].available()
+
+
+def make_backend(name: str, workers: int | None = None, **options: Any) -> Backend:
+    """A backend by name (see `BACKENDS`), with `workers` workers (default: usable cores); `options`
+    (e.g. `scheduler` for dask) go to its factory."""
     if name not in BACKENDS:
-        raise ValueError(f"unknown backend {name!r}: choose from serial, {', '.join(BACKENDS)}, dask")
-    if name == "inline":
-        return Backend()
-    return BACKENDS[name](workers or default_workers())  # type: ignore[call-arg]
+        raise ValueError(f"unknown backend {name!r}: choose from {', '.join(BACKENDS)}")
+    return BACKENDS[name].factory(workers or default_workers(), **options)
+
+
+register_backend("inline", lambda workers, **_: Backend(), "in the calling process (no containment)")
+register_backend("serial", lambda workers, **_: SandboxBackend(1),
+                 "a one-worker sandbox: one job at a time, contained")
+register_backend("threads", lambda workers, **_: ThreadBackend(workers), "a thread pool (no containment)")
+register_backend("processes", lambda workers, **_: ProcessBackend(workers),
+                 "a loky process pool; stuck or dead workers' items go to a sandbox")
+register_backend("sandbox", lambda workers, **_: SandboxBackend(workers),
+                 "pebble worker processes with deadlines, killed and replaced")
 
 
 @contextmanager
-def backends(names: Sequence[str], workers: int | None = None) -> Iterator[dict[str, Backend]]:
+def backends(names: Sequence[str], workers: int | None = None, **options: Any) -> Iterator[dict[str, Backend]]:
     """One open backend per distinct name, all closed on exit."""
-    opened = {name: make_backend(name, workers) for name in dict.fromkeys(names)}
+    opened = {name: make_backend(name, workers, **options) for name in dict.fromkeys(names)}
     try:
         yield opened
     finally:

@@ -14,8 +14,6 @@ else (imports, attributes, dunder names, literals, builtins, keywords, control f
 from __future__ import annotations
 
 import ast
-import importlib
-import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -80,22 +78,10 @@ def constant_values() -> Mapping[str, object]:
     return MappingProxyType({name: value for name, value in vars(constants).items() if name.isupper()})
 
 
-#: Environment variable: comma-separated modules whose `PRIMITIVES` dicts extend the DSL (opt-in; used
-#: by the reliability tests to run `solver_core.hostile` inside a real pipeline, workers included).
-EXTRA_PRIMITIVES_ENV = "PHASEBENCH_PRIMITIVES"
-
-
 @cache
 def primitives() -> Mapping[str, Callable[..., object]]:
-    """The DSL's primitives, plus those of the modules named in `$PHASEBENCH_PRIMITIVES`."""
-    out = dict(dsl.PRIMITIVES)
-    for module_name in filter(None, (m.strip() for m in os.environ.get(EXTRA_PRIMITIVES_ENV, "").split(","))):
-        try:
-            extra = importlib.import_module(module_name).PRIMITIVES
-        except (ImportError, AttributeError) as exc:
-            raise ValueError(f"${EXTRA_PRIMITIVES_ENV}: cannot load PRIMITIVES from {module_name!r}: {exc}") from None
-        out.update(extra)
-    return MappingProxyType(out)
+    """The DSL's primitives (the allow-list of function names; tests register extra ones in `dsl.PRIMITIVES`)."""
+    return MappingProxyType(dict(dsl.PRIMITIVES))
 
 
 def namespace() -> Mapping[str, object]:
@@ -110,7 +96,7 @@ def _namespace() -> Mapping[str, object]:
 
 
 def reset_namespace() -> None:
-    """Forget the cached primitives (after changing `$PHASEBENCH_PRIMITIVES`)."""
+    """Forget the cached primitives (after changing `dsl.PRIMITIVES`)."""
     primitives.cache_clear()
     _namespace.cache_clear()
 
@@ -141,7 +127,8 @@ def _text(source: str | bytes, where: str) -> str:
     """The source as text within `MAX_SOURCE_CHARS`; bytes must be UTF-8."""
     if isinstance(source, bytes):
         if len(source) > 4 * MAX_SOURCE_CHARS:
-            raise ProgramFormatError(where, None, f"source of {len(source)} bytes, more than {MAX_SOURCE_CHARS} characters")
+            raise ProgramFormatError(where, None,
+                                     f"source of {len(source)} bytes, more than {MAX_SOURCE_CHARS} characters")
         try:
             source = source.decode("utf-8")
         except UnicodeDecodeError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
-Backend = Literal["serial", "threads", "processes", "dask"]
+Backend = str  # a backend registered in `solver_core.execution.BACKENDS` (serial, threads, processes, dask, ...)
 
 
 @dataclass(frozen=True)
@@ -20,9 +20,11 @@ class Variant:
 
     name: str
     summary: str
-    #: score_demo / score_test: "independent" (each candidate's program run on its own) or "shared"
-    #: (the batch as one DAG per sample: each distinct step computed once for all candidates)
-    scoring: Literal["independent", "shared"] = "independent"
+    #: score_demo / score_test: "independent" (each candidate's program run on its own), "shared"
+    #: (the batch as one DAG per sample: each distinct step computed once for all candidates) or "memo"
+    #: (the shared DAG with every primitive call memoised for the task: across samples, and for
+    #: validation in the same process; `solver_core.pipeline.score.CallMemo`)
+    scoring: Literal["independent", "shared", "memo"] = "independent"
     #: score the samples of a task concurrently on this backend ("serial" = one after another)
     score_backend: Backend = "serial"
     #: phase1_filter: drop duplicates and candidates the elite pool would refuse BEFORE inlining
@@ -121,10 +123,19 @@ SHARED = register(replace(
     summary="+ the batch as one shared DAG per sample; memoised differs; early exit in validation",
     scoring="shared", memo_differs=True, early_exit=True,
 ))
-FAST = register(replace(
-    SHARED, name="fast",
+TASKS = register(replace(
+    SHARED, name="tasks",
     summary="shared-DAG work, serial inside a task, whole tasks in chunks across processes",
     score_backend="serial", validate_backend="serial", task_backend="processes",
+))
+MEMO = register(replace(
+    TASKS, name="memo",
+    summary="+ primitive calls memoised per task by argument identity: across samples, and validation reuses them",
+    scoring="memo",
+))
+FAST = register(replace(
+    MEMO, name="fast",
+    summary="every step above: shared, memoised work, serial inside a task, whole tasks across processes",
 ))
 GPU = register(replace(
     FAST, name="gpu",

@@ -105,7 +105,7 @@ def _tree(total: int, validate: int) -> dict[str, Any]:
 
 def test_extra_info_and_json_section_from_trees() -> None:
     info = benchjson.extra_info("fast", "end-to-end", {"tasks": ["x"]}, [_tree(100, 40), _tree(90, 30)])
-    assert info["phase_samples_ns"] == {"total": [100, 90], "phase3a_validate": [40, 30]}
+    assert info["phase_samples_ns"] == {"total": [100, 90], "phase3a_validate": [40, 30], "run/(unaccounted)": [60, 60]}
     assert "samples" not in info["trees"][0]["children"][0]  # per-call samples are not kept
     phase_only = benchjson.extra_info("baseline", "phase3a_validate", {}, [_tree(50, 45)], keep_trees=False)
     assert "trees" not in phase_only

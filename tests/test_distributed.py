@@ -16,9 +16,13 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from harness import Recorder, span  # noqa: E402
+from harness import (  # noqa: E402
+    Recorder,
+    cli,  # noqa: E402
+    span,
+)
 from harness.concurrency import Traced  # noqa: E402
-from solver_core import cli  # noqa: E402
+from solver_core.commands import settings_from  # noqa: E402
 from solver_core.distributed import DaskBackend, local_clock, relabel  # noqa: E402
 from solver_core.execution import Lost  # noqa: E402
 from solver_core.generator import GeneratorConfig  # noqa: E402
@@ -219,8 +223,8 @@ def test_relabel_renames_the_workers_labels_and_shifts_its_times():
 
 def test_scheduler_option_reaches_the_run_settings(tmp_path):
     args = cli.build_parser().parse_args(["run", "--variant", "dask", "--scheduler", "tcp://10.0.0.5:8786"])
-    assert cli.settings_from(args, "dask", tmp_path).scheduler == "tcp://10.0.0.5:8786"
+    assert settings_from(args, "dask", tmp_path).scheduler == "tcp://10.0.0.5:8786"
     args = cli.build_parser().parse_args(["run"])
-    settings = cli.settings_from(args, "dask", tmp_path)
+    settings = settings_from(args, "dask", tmp_path)
     assert settings.scheduler is None and replace(settings, scheduler="x").scheduler == "x"
     assert get_variant("dask").task_backend == "dask"

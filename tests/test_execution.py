@@ -24,8 +24,9 @@ from solver_core.pipeline import RunSettings, run_pipeline
 from solver_core.tasks import get_task
 from solver_core.variants import get_variant
 
-#: The names a variant may use, plus every other registered backend (e.g. "inline", "sandbox").
-NAMES = ["serial", "threads", "processes"] + sorted(set(BACKENDS) - {"serial", "threads", "processes"})
+#: The names a variant may use, plus every other registered backend (e.g. "inline", "sandbox"); Dask
+#: (a cluster per backend) has its own tests in test_distributed.py.
+NAMES = ["serial", "threads", "processes"] + sorted(set(BACKENDS) - {"serial", "threads", "processes", "dask"})
 #: Backends whose workers are other threads or processes (their spans are merged back).
 POOLED = [n for n in NAMES if n not in ("serial", "inline")]
 

@@ -11,11 +11,16 @@ from typing import Any
 
 import numpy as np
 import pytest
+from phase_slowdown import inject_slowdown, parse_slowdowns
 
 from harness import gate as g
+from harness.cli import gate as cli_gate
+from harness.cli import main
 from harness.gate import GateConfig, GateError, Rule, parse_rule
-from solver_core import cli_gate
-from solver_core.cli import main
+from solver_core.workload import ArcWorkload
+
+#: The gate-config keys of the ARC workload (the default workload of the CLI).
+ARC_KEYS = ArcWorkload.config_keys
 
 BASE_NS = {"total": 100_000_000, "phase3a_validate": 20_000_000, "score_demo": 50_000_000}
 
@@ -94,7 +99,7 @@ def test_load_config_from_pyproject_and_own_file(tmp_path: Path) -> None:
         '[project]\nname = "x"\n\n[tool.phasebench.gate]\n'
         'rules = ["fast / baseline <= 0.9", "phase3a_validate: fast / baseline <= 0.6"]\n'
         'budget_s = 45\ntasks = "2"\nparents = 8\n', encoding="utf-8")
-    c = g.load_config(tmp_path / "pyproject.toml")
+    c = g.load_config(tmp_path / "pyproject.toml", workload_keys=ARC_KEYS)
     assert [r.text for r in c.rules] == ["total: fast / baseline <= 0.9", "phase3a_validate: fast / baseline <= 0.6"]
     assert c.budget_s == 45.0 and c.workload == {"tasks": "2", "parents": 8}
     assert c.variants == ["baseline", "fast"]
@@ -116,12 +121,12 @@ def test_load_config_errors_name_the_file(tmp_path: Path, text: str, message: st
     path = tmp_path / "pyproject.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(GateError, match="pyproject.toml") as info:
-        g.load_config(path)
+        g.load_config(path, workload_keys=ARC_KEYS)
     assert message in str(info.value)
 
 
 def test_project_pyproject_gate_table_is_valid() -> None:
-    c = g.load_config(Path(__file__).resolve().parents[1] / "pyproject.toml")
+    c = g.load_config(Path(__file__).resolve().parents[1] / "pyproject.toml", workload_keys=ARC_KEYS)
     assert c.rules and all(r.variant != r.baseline for r in c.rules)
 
 
@@ -348,7 +353,7 @@ def test_cli_against_a_saved_run_of_this_machine(tmp_path: Path, monkeypatch: py
     path = _saved_verdict(tmp_path, here, {"baseline": {}, "fast": {}})
     measured: list[list[str]] = []
 
-    def fake_make_measure(tasks: Any, ns: Any, labels: list[str], *a: Any, **k: Any) -> Callable[[int], dict]:
+    def fake_make_measure(workload: Any, spec: Any, labels: list[str], *a: Any, **k: Any) -> Callable[[int], dict]:
         measured.append(list(labels))
         return synthetic({"fast": {"phase3a_validate": 1.4}}, seed=11)
 
@@ -364,13 +369,13 @@ def test_cli_against_a_saved_run_of_this_machine(tmp_path: Path, monkeypatch: py
 
 
 def test_slowdown_spec_parsing() -> None:
-    (s,) = cli_gate.parse_slowdowns("phase3a_validate:1.3:fast")
+    (s,) = parse_slowdowns("phase3a_validate:1.3:fast")
     assert (s.phase, s.factor, s.variant, s.copy_of) == ("phase3a_validate", 1.3, "fast", None)
-    a, b = cli_gate.parse_slowdowns("score_demo:2, phase2_inline:1.5:slow=baseline")
+    a, b = parse_slowdowns("score_demo:2, phase2_inline:1.5:slow=baseline")
     assert a.variant is None and (b.variant, b.copy_of) == ("slow", "baseline")
     for bad in ("digest:1.3", "score_demo:fast", "score_demo:0.5", "score_demo"):
         with pytest.raises(ValueError):
-            cli_gate.parse_slowdowns(bad)
+            parse_slowdowns(bad)
 
 
 def _phase_ms(record: dict, phase: str) -> float:
@@ -393,7 +398,7 @@ def test_injected_slowdown_reaches_task_worker_processes(tmp_path: Path) -> None
         return run_pipeline(tasks, settings, workers=2).recorder.to_dict()
 
     plain = run("fast", "plain")
-    with cli_gate.inject_slowdown("phase2_inline:8:fast-slow=fast"):
+    with inject_slowdown("phase2_inline:8:fast-slow=fast"):
         assert "fast-slow" in VARIANTS
         slowed = run("fast-slow", "slow")
         untouched = run("fast", "untouched")
@@ -409,11 +414,11 @@ def test_cli_gate_fails_on_an_injected_slowdown_and_names_the_phase(tmp_path: Pa
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """End to end on a tiny real workload: `baseline-slow` is baseline with phase4_differs (an
     in-process phase, ~50 ms here) 30% slower; the other rule's phase (the whole run) stays in bounds."""
-    monkeypatch.setenv(cli_gate.INJECT_ENV, "phase4_differs:1.3:baseline-slow=baseline")
-    code, verdict, md = _cli(tmp_path, "--task", "007bbfb7", "--parents", "8", "--mutants", "2",
-                             "--rule", "phase4_differs: baseline-slow / baseline <= 1.1",
-                             "--rule", "total: baseline-slow / baseline <= 2",
-                             "--rounds", "10", "--step", "10", "--budget", "40")
+    with inject_slowdown("phase4_differs:1.3:baseline-slow=baseline"):
+        code, verdict, md = _cli(tmp_path, "--task", "007bbfb7", "--parents", "8", "--mutants", "2",
+                                 "--rule", "phase4_differs: baseline-slow / baseline <= 1.1",
+                                 "--rule", "total: baseline-slow / baseline <= 2",
+                                 "--rounds", "10", "--step", "10", "--budget", "40")
     (rule,) = [r for r in verdict["rules"] if r["phase"] == "phase4_differs"]
     if code == g.EXIT_INCONCLUSIVE and rule["ratio"] > 1.1:  # pragma: no cover - depends on the machine
         pytest.skip(f"machine too noisy to resolve a 30% slowdown within 40 s: {verdict['headline']}")

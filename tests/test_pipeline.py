@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import Recorder
-from solver_core import cli
+from harness import Recorder, cli
 from solver_core.differs import differ_programs
 from solver_core.execution import Backend, ProcessBackend, default_workers
 from solver_core.generator import Batch, Candidate, GeneratorConfig

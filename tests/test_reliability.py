@@ -8,12 +8,11 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+import hostile_primitives as hostile
 import pytest
 
-from solver_core import hostile
 from solver_core.generator import GeneratorConfig
 from solver_core.pipeline import RunSettings, run_pipeline
-from solver_core.program import EXTRA_PRIMITIVES_ENV, Program, Step, reset_namespace
 from solver_core.variants import VARIANTS, get_variant
 
 TASKS = ("007bbfb7", "0d3d703e")
@@ -24,16 +23,15 @@ TIMEOUT = 0.2
 
 
 @pytest.fixture
-def hostile_primitives(monkeypatch):
-    monkeypatch.setenv(EXTRA_PRIMITIVES_ENV, "solver_core.hostile")
-    reset_namespace()
+def hostile_primitives():
+    """The hostile primitives in this process's DSL for the test (worker processes get them with the steps)."""
+    hostile.install()
     yield
-    monkeypatch.delenv(EXTRA_PRIMITIVES_ENV)
-    reset_namespace()
+    hostile.uninstall()
 
 
 def _extra(names):
-    return tuple((f"hostile:{name}", Program((Step(name, ("I",)),))) for name in names)
+    return tuple(hostile.hostile_step(name) for name in names)
 
 
 def _run(variant: str, out: Path, names=(), tasks=TASKS, timeout=TIMEOUT):

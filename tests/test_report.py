@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from harness.cli import main
 from harness.processors.compare import compare_records, phase_times
 from harness.record import build_record
 from harness.renderers.charts import CHARTS, render_charts
 from harness.renderers.markdown import MarkdownRenderer, render_markdown
 from harness.report import append_step_summary, step_summary, write_report
-from solver_core.cli import main
 
 MS = 1_000_000
 ENV = {"python": "3.11.7", "implementation": "CPython", "system": "Linux", "machine": "x86_64",

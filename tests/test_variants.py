@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from solver_core import cli
+from harness import cli
 from solver_core.generator import GeneratorConfig
 from solver_core.pipeline import RunSettings, run_pipeline
 from solver_core.pipeline.inline import MAX_CALLS, tree_size

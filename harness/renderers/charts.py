@@ -28,7 +28,9 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-UNACC = "(unaccounted)"
+from harness.processors import UNACCOUNTED  # noqa: E402
+from harness.units import fmt_duration  # noqa: E402
+
 _PALETTE = [
     "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#CCB974", "#64B5CD", "#17becf",
     "#2f4f4f", "#e6ab02", "#66a61e", "#e7298a", "#8b0000", "#1f3a93",
@@ -52,7 +54,7 @@ def phase_colors(c: Mapping[str, Any]) -> dict[str, str]:
     greys = ["#9e9e9e", "#bdbdbd", "#7a7a7a", "#d0d0d0", "#5f5f5f"]
     g = 0
     for r in c["rows"]:
-        if r["key"].endswith(UNACC):
+        if r["key"].endswith(UNACCOUNTED):
             colors[r["key"]] = greys[g % len(greys)]
             g += 1
     ordered = [r["key"] for r in c["rows"] if r["kind"] == "phase"]
@@ -64,14 +66,6 @@ def phase_colors(c: Mapping[str, Any]) -> dict[str, str]:
 
 def variant_colors(c: Mapping[str, Any]) -> dict[str, str]:
     return {v: _VARIANT_PALETTE[i % len(_VARIANT_PALETTE)] for i, v in enumerate(c["variants"])}
-
-
-def _fmt_time(ns: float) -> str:
-    if ns >= 1e9:
-        return f"{ns / 1e9:.2f} s"
-    if ns >= 1e6:
-        return f"{ns / 1e6:.0f} ms"
-    return f"{ns / 1e3:.0f} µs"
 
 
 # ------------------------------------------------------------------------------------- phases
@@ -98,7 +92,7 @@ def phases_chart(c: Mapping[str, Any]) -> Figure:
                     width = max(xc["share"] or 0.0, 0.0) * section / scale
                     if width <= 0:
                         continue
-                    unacc = x["key"].endswith(UNACC)
+                    unacc = x["key"].endswith(UNACCOUNTED)
                     ax.barh(y, width, left=left, color=colors[x["key"]], alpha=0.55, edgecolor="white", linewidth=0.5,
                             hatch="//" if unacc else None)
                     used[x["key"]] = unacc
@@ -108,13 +102,13 @@ def phases_chart(c: Mapping[str, Any]) -> Figure:
             width = max(cell["median_ns"], 0.0) / scale
             if width <= 0:
                 continue
-            unacc = r["key"].endswith(UNACC)
+            unacc = r["key"].endswith(UNACCOUNTED)
             ax.barh(y, width, left=left, color=colors[r["key"]], edgecolor="white", linewidth=0.5,
                     hatch="//" if unacc else None)
             used[r["key"]] = unacc
             left += width
         s = c["summary"][v]
-        label = _fmt_time(s["total_median_ns"])
+        label = fmt_duration(s["total_median_ns"])
         if s.get("ratio") and s["ratio"].get("ratio"):
             label += f"  ({s['ratio']['ratio']:.2f}× baseline)"
         if s["invalid"]:
@@ -271,7 +265,7 @@ def timeline_chart(c: Mapping[str, Any]) -> Figure | None:
             h = heights["phase"]
         color = colors.get(key) or used.get(key) or next(extra, "#777777")
         ax.broken_barh(spans, (y - h / 2, h), facecolors=color, edgecolors="none",
-                       hatch="//" if key.endswith(UNACC) else None)
+                       hatch="//" if key.endswith(UNACCOUNTED) else None)
         used[key] = color
     ax.set_yticks(range(len(lanes)), lanes)
     ax.set_ylim(len(lanes) - 0.4, -0.6)

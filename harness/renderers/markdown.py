@@ -13,51 +13,10 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from harness.processors.compare import fmt_duration, fmt_factor
+from harness.processors import UNACCOUNTED
 from harness.renderers.base import Renderer
-
-UNACC = "(unaccounted)"
-
-
-def fmt_ratio(x: float | None) -> str:
-    """``0.523`` -> ``0.52×``; three significant digits for small ratios."""
-    if x is None or not math.isfinite(x):
-        return "–"
-    if abs(x) >= 10:
-        return f"{x:.1f}×"
-    if abs(x) >= 0.1:
-        return f"{x:.2f}×"
-    return f"{x:.3g}×"
-
-
-def _num(x: float | None) -> str:
-    if x is None or not math.isfinite(x):
-        return "–"
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    if abs(x) >= 0.1:
-        return f"{x:.2f}"
-    return f"{x:.3g}"
-
-
-def fmt_ci(ci: Mapping[str, Any] | None) -> str:
-    """``0.52× (0.50–0.54)``, bold when the interval excludes 1."""
-    if not ci or ci.get("ratio") is None:
-        return "–"
-    r = fmt_ratio(ci["ratio"])
-    low, high, n = ci.get("low"), ci.get("high"), int(ci.get("n") or 0)
-    if low is None or high is None or n < 2:
-        return r
-    text = f"{r} ({_num(low)}–{_num(high)})"
-    if high < 1 or low > 1:
-        return f"**{r}** ({_num(low)}–{_num(high)})"
-    return text
-
-
-def fmt_pct(x: float | None, digits: int = 0) -> str:
-    if x is None or not math.isfinite(x):
-        return "–"
-    return f"{100 * x:.{digits}f}%"
+from harness.units import fmt_ci, fmt_duration, fmt_factor, fmt_pct, fmt_ratio
+from harness.units import fmt_num as _num
 
 
 def _esc(text: Any) -> str:
@@ -81,9 +40,9 @@ def row_label(row: Mapping[str, Any]) -> str:
     key = row["key"]
     kind = row["kind"]
     depth = int(row.get("depth") or 0)
-    if key.endswith("/" + UNACC):
-        parent = key[: -len(UNACC) - 1]
-        label = f"*{UNACC}* in {parent}"
+    if key.endswith("/" + UNACCOUNTED):
+        parent = key[: -len(UNACCOUNTED) - 1]
+        label = f"*{UNACCOUNTED}* in {parent}"
     else:
         label = f"`{row['name']}`"
     if kind == "parallel":
@@ -304,7 +263,7 @@ class MarkdownRenderer(Renderer):
                else "."),
             f"Phase rows (not ↳) add up to the total in every round: {'✓ exact' if ok else '✗ see Checks'}; their "
             "medians need not add up exactly. ↳ rows are inside the phase above them and are not added again. "
-            f"*{UNACC}* rows are the time inside a span that no child span covers.",
+            f"*{UNACCOUNTED}* rows are the time inside a span that no child span covers.",
             "⇉ marks a phase that ran concurrent work: its time is still elapsed time (see Concurrency).",
         ]
         if any_sum:
@@ -488,8 +447,9 @@ class MarkdownRenderer(Renderer):
             for g in mine:
                 sig = "Σ " if g["summed"] else ""
                 small = "" if g.get("large", True) else ", its largest gap"
-                line = f"  - *{UNACC}* in `{g['key'][: -len(UNACC) - 1]}`: {sig}{fmt_duration(g['median_ns'])} " \
-                       f"({fmt_pct(g['share'], 1)} of the total{small})"
+                where = g["key"][: -len(UNACCOUNTED) - 1]
+                line = (f"  - *{UNACCOUNTED}* in `{where}`: {sig}{fmt_duration(g['median_ns'])} "
+                        f"({fmt_pct(g['share'], 1)} of the total{small})")
                 prof = g.get("profile")
                 if prof and prof.get("top"):
                     total = max(int(prof.get("gap_ns") or 0), 1)

@@ -28,32 +28,10 @@ from harness.processors import (
     root_gap,
 )
 from harness.renderers.base import Renderer, record_dict
+from harness.units import fmt_bytes, fmt_duration
 
-
-def fmt_ns(ns: int | float | None) -> str:
-    """A duration with a unit chosen for ~3 significant digits: ``812 ns``, ``12.3 µs``, ``1.234 s``."""
-    if ns is None:
-        return "–"
-    a = abs(ns)
-    if a < 1_000:
-        return f"{ns:.0f} ns"
-    if a < 1_000_000:
-        return f"{ns / 1e3:.3g} µs" if a < 100_000 else f"{ns / 1e3:.0f} µs"
-    if a < 1_000_000_000:
-        return f"{ns / 1e6:.3g} ms" if a < 100_000_000 else f"{ns / 1e6:.0f} ms"
-    return f"{ns / 1e9:.3f} s"
-
-
-def fmt_bytes(n: int | None) -> str:
-    """Bytes in binary units."""
-    if n is None:
-        return "–"
-    value = float(n)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if abs(value) < 1024 or unit == "GiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GiB"
+#: The terminal's name for the one duration formatter (`harness.units.fmt_duration`).
+fmt_ns = fmt_duration
 
 
 def _notes(node: Mapping[str, Any], limit: int = 60) -> str:

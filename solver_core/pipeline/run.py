@@ -17,11 +17,13 @@ from functools import partial
 from pathlib import Path
 
 from harness import Recorder, current_span, span
-from solver_core.execution import Backend, Lost, backends, default_workers, make_backend
+from solver_core import distributed  # noqa: F401  (registers the `dask` backend)
+from solver_core.execution import Lost, backends, default_workers, make_backend
 from solver_core.pipeline.inline import InlineCache
 from solver_core.pipeline.task import Phases, RunSettings, TaskResult, run_batt
 from solver_core.solvers import library_programs
 from solver_core.tasks import Task
+from solver_core.variants import Variant
 
 
 @dataclass(frozen=True)
@@ -70,13 +72,9 @@ def run_tasks(settings: RunSettings, tasks: Sequence[Task], *, disposable: bool 
         return results
 
 
-def task_backend(name: str, workers: int, settings: RunSettings) -> Backend:
-    """The backend that runs whole tasks (`dask`: on the cluster at `settings.scheduler`, if set)."""
-    if name == "dask":
-        from solver_core.distributed import DaskBackend
-
-        return DaskBackend(workers, scheduler=settings.scheduler)
-    return make_backend(name, workers)
+def variant_backends(variant: Variant) -> tuple[str, ...]:
+    """The execution backends (names in `solver_core.execution.BACKENDS`) a variant's runs open."""
+    return tuple(dict.fromkeys((variant.score_backend, variant.validate_backend, variant.task_backend)))
 
 
 def run_pipeline(tasks: Sequence[Task], settings: RunSettings, *, workers: int | None = None,
@@ -106,7 +104,8 @@ def run_pipeline(tasks: Sequence[Task], settings: RunSettings, *, workers: int |
             size = max(1, math.ceil(len(tasks) / (workers * 4)))
             chunks = [list(tasks[i:i + size]) for i in range(0, len(tasks), size)]
             deadline = settings.task_deadline * size if settings.task_deadline else None
-            with span("tasks", workers=workers) as s, task_backend(v.task_backend, workers, settings) as backend:
+            with (span("tasks", workers=workers) as s,
+                  make_backend(v.task_backend, workers, scheduler=settings.scheduler) as backend):
                 work = partial(run_tasks, settings, disposable=True)
                 per_chunk = backend.map(work, chunks, chunksize=1, deadline=deadline)
             results = []

@@ -1,14 +1,15 @@
 """One task through every phase: `run_batt` -> `check_batt` -> score_demo / score_test ->
 phase1_filter -> phase2_inline -> phase3a_validate -> phase3b_file_ops -> phase4_differs.
 
-Each phase is a function decorated with `span(<phase name>)` (the names are a public contract), so
+The phases are declared in `solver_core.pipeline.phases` (names, order, what changes them). Each is
+a function here decorated with `span(<phase name>)` (the names are a public contract), so
 it shows in the timing tree and, in the profile pass, as a `phase[<name>]` frame. Counters on the
 spans say how many candidates went in and came out, and why the others were dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from solver_core.generator import Batch, GeneratorConfig, generate_batch
 from solver_core.pipeline.evaluate import Failure, run_program
 from solver_core.pipeline.filter import Rebuilt, drop_duplicates, rebuild, refuse_hopeless
 from solver_core.pipeline.inline import InlineCache, InlineTooLarge, canonical_source, expand, md5_text
+from solver_core.pipeline.phases import CHECK_BATT
 from solver_core.pipeline.score import (
     SampleScores,
     Scores,
@@ -269,30 +271,96 @@ def phase4_differs(task: Task, pool: Sequence[PoolEntry], by_md5: Mapping[str, I
 
 
 # ------------------------------------------------------------------------------------ per task
-@span("check_batt")
-def check_batt(task: Task, batch: Batch, ctx: Phases) -> TaskResult:
-    """Score the batch, then filter, inline, validate and store its candidates."""
-    samples = score_demo(task, batch, ctx) + score_test(task, batch, ctx)
-    scores = combine(batch, samples)
-    rebuilt = phase1_filter(task, batch, scores, ctx)
-    inlined = phase2_inline(rebuilt, ctx)
-    validations = phase3a_validate(task, inlined, scores, ctx)
-    pool = phase3b_file_ops(task, inlined, validations, ctx)
-    by_md5 = {c.md5: c for c in inlined}
-    status = {c.md5: v.status for c, v in zip(inlined, validations, strict=True)}
-    d_score, _ = phase4_differs(task, pool, by_md5, scores, ctx)
-    store = ctx.settings.store
+@dataclass
+class Checked:
+    """What `check_batt`'s phases have produced so far: each step reads earlier fields and sets its own."""
+
+    task: Task
+    batch: Batch
+    ctx: Phases
+    samples: list[SampleScores] = field(default_factory=list)
+    scores: Scores | None = None
+    rebuilt: list[Rebuilt] = field(default_factory=list)
+    inlined: list[Inlined] = field(default_factory=list)
+    validations: list[Validation] = field(default_factory=list)
+    pool: tuple[PoolEntry, ...] = ()
+    d_score: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def scored(self) -> Scores:
+        assert self.scores is not None, "score_test combines the scores before the later phases run"
+        return self.scores
+
+    @property
+    def by_md5(self) -> dict[str, Inlined]:
+        return {c.md5: c for c in self.inlined}
+
+
+def _score_demo(c: Checked) -> None:
+    c.samples += score_demo(c.task, c.batch, c.ctx)
+
+
+def _score_test(c: Checked) -> None:
+    c.samples += score_test(c.task, c.batch, c.ctx)
+    c.scores = combine(c.batch, c.samples)
+
+
+def _phase1_filter(c: Checked) -> None:
+    c.rebuilt = phase1_filter(c.task, c.batch, c.scored, c.ctx)
+
+
+def _phase2_inline(c: Checked) -> None:
+    c.inlined = phase2_inline(c.rebuilt, c.ctx)
+
+
+def _phase3a_validate(c: Checked) -> None:
+    c.validations = phase3a_validate(c.task, c.inlined, c.scored, c.ctx)
+
+
+def _phase3b_file_ops(c: Checked) -> None:
+    c.pool = phase3b_file_ops(c.task, c.inlined, c.validations, c.ctx)
+
+
+def _phase4_differs(c: Checked) -> None:
+    c.d_score, _ = phase4_differs(c.task, c.pool, c.by_md5, c.scored, c.ctx)
+
+
+#: How each phase of `check_batt` (`phases.CHECK_BATT`, in that order) reads and extends the state.
+#: The phase functions are looked up when called, so that a test can wrap them.
+STEPS: dict[str, Callable[[Checked], None]] = {
+    "score_demo": _score_demo, "score_test": _score_test, "phase1_filter": _phase1_filter,
+    "phase2_inline": _phase2_inline, "phase3a_validate": _phase3a_validate, "phase3b_file_ops": _phase3b_file_ops,
+    "phase4_differs": _phase4_differs,
+}
+if set(STEPS) != set(CHECK_BATT):  # a phase declared in phases.py without a step here, or the reverse
+    raise RuntimeError(f"check_batt steps {sorted(STEPS)} do not match the declared phases {sorted(CHECK_BATT)}")
+
+
+def _task_result(c: Checked) -> TaskResult:
+    scores, by_md5 = c.scored, c.by_md5
+    status = {i.md5: v.status for i, v in zip(c.inlined, c.validations, strict=True)}
+    store = c.ctx.settings.store
     names = list(differ_programs())
     solvers = tuple(
         StoredSolver(e.md5, e.o_score, e.cells, e.grade, status.get(e.md5, "stored"),
                      {n: scores.s_score[n][by_md5[e.md5].rebuilt.t_n] for n in names} if e.md5 in by_md5 else {})
-        for e in pool)
-    stored = sorted(str(store.solver_link(task.id, e).relative_to(store.root)) for e in pool)
+        for e in c.pool)
+    stored = sorted(str(store.solver_link(c.task.id, e).relative_to(store.root)) for e in c.pool)
     # identical programs share their output step (common-subexpression elimination)
-    unique = len({c.t_n for c in batch.candidates})
+    unique = len({x.t_n for x in c.batch.candidates})
     candidate_scores = {t: (scores.o_score[t], scores.cells[t]) for t in scores.o_score}
-    return TaskResult(task.id, len(batch.candidates), unique, solvers, d_score, tuple(stored),
+    return TaskResult(c.task.id, len(c.batch.candidates), unique, solvers, c.d_score, tuple(stored),
                       candidate_scores, failure_reasons(scores), {})
+
+
+@span("check_batt")
+def check_batt(task: Task, batch: Batch, ctx: Phases) -> TaskResult:
+    """Score the batch, then filter, inline, validate and store its candidates (the phases of
+    `phases.CHECK_BATT`, in order)."""
+    checked = Checked(task, batch, ctx)
+    for phase in CHECK_BATT:
+        STEPS[phase](checked)
+    return _task_result(checked)
 
 
 def failure_reasons(scores: Scores) -> dict[int, tuple[str, ...]]:

@@ -125,10 +125,10 @@ def test_terminal_renderer_flags_and_concurrency() -> None:
     text = render_terminal(record, width=200)
     assert "⚠" in text and "consistency issue" in text
     assert "run: children's wall" in text and "run/validate: busy" in text
-    assert "busy 5 ms · 2 workers · eff 250%" in text
+    assert "busy 5.00 ms · 2 workers · eff 250%" in text
     good = {"name": "ok", "tree": TREE, "passes": {}}
     text = render_terminal(good, width=200)
-    assert "Σ 55 ms" in text and "⇉" in text and "⚠" not in text
+    assert "Σ 55.0 ms" in text and "⇉" in text and "⚠" not in text
 
 
 def test_json_renderer_and_fmt() -> None:
@@ -137,7 +137,7 @@ def test_json_renderer_and_fmt() -> None:
     d = json.loads(JSONRenderer().render(rec))
     assert d["tree"]["children"][0]["name"] == "a"
     assert derive(d["tree"]) == d["tree"]
-    assert fmt_ns(812) == "812 ns" and fmt_ns(12_300) == "12.3 µs" and fmt_ns(1_234_000_000) == "1.234 s"
+    assert fmt_ns(812) == "812 ns" and fmt_ns(12_300) == "12.3 µs" and fmt_ns(1_234_000_000) == "1.23 s"
     assert fmt_ns(None) == "–" and fmt_ns(250 * MS) == "250 ms"
 
 
@@ -145,8 +145,8 @@ def test_terminal_renderer_fits_narrow_consoles() -> None:
     record = {"name": "narrow", "tree": TREE, "passes": {}}
     text = render_terminal(record, width=80)
     assert max(len(line) for line in text.splitlines()) <= 80
-    for value in ("100 ms", "60 ms", "Σ 55 ms", "60.0%"):  # wall and share columns always kept
+    for value in ("100 ms", "60.0 ms", "Σ 55.0 ms", "60.0%"):  # wall and share columns always kept
         assert value in text
-    assert "⇉ run/pool: busy 55 ms · 2 workers · eff 92% · cpu 33%" in text  # listed below the table
+    assert "⇉ run/pool: busy 55.0 ms · 2 workers · eff 92% · cpu 33%" in text  # listed below the table
     wide = render_terminal(record, width=200)
-    assert "⇉ run/pool:" not in wide and "busy 55 ms · 2 workers" in wide
+    assert "⇉ run/pool:" not in wide and "busy 55.0 ms · 2 workers" in wide

@@ -1,8 +1,10 @@
-"""Hostile primitives: what generated programs do at their worst, for the reliability tests.
+"""Hostile primitives: what generated programs do at their worst, for the reliability tests only.
 
-They are NOT part of the DSL. A run sees them only when `$PHASEBENCH_PRIMITIVES` names this module
-(`solver_core.program.EXTRA_PRIMITIVES_ENV`), and candidates use them only when they are injected
-with `GeneratorConfig(extra=...)`. Each one must end as a recorded failure with its reason, never as a
+They are NOT part of the DSL, and nothing in the product can add them to the parser's allow-list: the
+tests register them (`install`, undone by `uninstall`), and candidates use them only when injected
+with `GeneratorConfig(extra=...)` as steps named by `hostile_step`. Task and pool workers are fresh
+interpreters: a step's name is a `PrimitiveName`, whose unpickling there registers the primitives
+in that process first. Each primitive must end as a recorded failure with its reason, never as a
 crash, a hang or a lost result of any other candidate.
 """
 
@@ -12,6 +14,8 @@ import itertools
 import os
 import sys
 
+from solver_core import dsl, generator, program
+from solver_core.program import Program, Step
 from solver_core.types import Grid
 
 
@@ -75,3 +79,44 @@ EXPECTED_REASON = {
     "wrong_type": "invalid:not-a-grid",
     "explode": "error:ValueError",
 }
+
+
+def _clear_name_caches() -> None:
+    program.reset_namespace()
+    generator.signature.cache_clear()
+    generator._same_signature.cache_clear()
+
+
+def install() -> None:
+    """Register the hostile primitives in this process (idempotent)."""
+    if all(dsl.PRIMITIVES.get(name) is f for name, f in PRIMITIVES.items()):
+        return
+    dsl.PRIMITIVES.update(PRIMITIVES)
+    _clear_name_caches()
+
+
+def uninstall() -> None:
+    """Remove them again (and every cached view of the DSL's names)."""
+    for name in PRIMITIVES:
+        dsl.PRIMITIVES.pop(name, None)
+    _clear_name_caches()
+
+
+class PrimitiveName(str):
+    """The name of a hostile primitive in a step: unpickled in another process, it registers them there."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (_arrive, (str(self),))
+
+
+def _arrive(name: str) -> PrimitiveName:
+    install()
+    return PrimitiveName(name)
+
+
+def hostile_step(name: str) -> tuple[str, Program]:
+    """``(label, program)`` for `GeneratorConfig.extra`: one step calling the hostile primitive `name`."""
+    return f"hostile:{name}", Program((Step(PrimitiveName(name), ("I",)),))
+

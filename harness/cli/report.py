@@ -1,0 +1,67 @@
+"""`phasebench report`: regenerate the comparison report of a `compare` folder from its saved records.
+
+::
+
+    phasebench report reports/mine                 # report.md, report.json, charts/ rebuilt there
+    phasebench report .benchmarks/…/0001_x.json     # a pytest-benchmark JSON saved from bench/
+
+Exit codes as `phasebench compare`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from harness.cli.common import add_step_summary_option, add_workload_option, append_to_step_summary, print_outcome
+from harness.workload import Command, UsageError, Workload, load_workload
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("run_dir", metavar="RUN_DIR",
+                   help="a folder written by `phasebench compare`, or a pytest-benchmark JSON saved from bench/ "
+                        "(its report goes to <name>-report/ next to it)")
+    p.add_argument("--baseline", default=None, help="reference variant (default: the one the comparison used)")
+    p.add_argument("--timeline", metavar="VARIANT", default=None,
+                   help="variant whose median round is drawn as a timeline (default: the last parallel one)")
+    p.add_argument("--no-charts", action="store_true", help="skip the matplotlib charts")
+    add_workload_option(p)
+    add_step_summary_option(p)
+
+
+def _workload_of(run_dir: Path, given: Workload, named: str | None) -> Workload:
+    """The workload the records come from: ``--workload``, else ``compare.json``'s, else the default."""
+    meta_path = run_dir / "compare.json"
+    if named is None and meta_path.is_file():
+        try:
+            recorded = json.loads(meta_path.read_text(encoding="utf-8")).get("workload")
+        except (OSError, ValueError, AttributeError):
+            recorded = None
+        if isinstance(recorded, str) and recorded != given.name:
+            try:
+                return load_workload(recorded)
+            except UsageError:
+                return given
+    return given
+
+
+def run(args: argparse.Namespace, workload: Workload) -> int:
+    from harness.report import build_report, report_folder
+
+    run_dir = Path(args.run_dir)
+    try:
+        files = build_report(run_dir, charts=not args.no_charts, baseline=args.baseline,
+                             timeline_variant=args.timeline, workload=_workload_of(run_dir, workload, args.workload))
+    except (ValueError, KeyError) as exc:
+        raise UsageError(str(exc)) from None
+    append_to_step_summary(args, files)
+    return print_outcome(files, report_folder(run_dir))
+
+
+def command(workload: Workload) -> Command:
+    return Command("report", "regenerate the comparison report of a `compare` folder from its saved records",
+                   configure, lambda args: run(args, workload))
+
+
+__all__ = ["command"]

@@ -69,6 +69,8 @@ class Snapshot:
     cwd: str | None
     mask: frozenset[int]
     alarm_handler: object
+    #: SIGINT and SIGTERM handlers (a worker that ignored SIGTERM could not be stopped at once)
+    stop_handlers: tuple[object, object]
     recursion: int
     stdout: object
     stderr: object
@@ -76,7 +78,8 @@ class Snapshot:
 
     @classmethod
     def take(cls) -> Snapshot:
-        return cls(_cwd(), _mask(), signal.getsignal(signal.SIGALRM), sys.getrecursionlimit(),
+        return cls(_cwd(), _mask(), signal.getsignal(signal.SIGALRM),
+                   (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)), sys.getrecursionlimit(),
                    sys.stdout, sys.stderr, tuple((tuple(vars(m)), tuple(vars(m).values())) for m in GUARDED_MODULES))
 
     def restore(self, *, globals_too: bool = True) -> int:
@@ -94,6 +97,8 @@ class Snapshot:
         if self.alarm_handler is not None and signal.getsignal(signal.SIGALRM) is not self.alarm_handler:
             signal.signal(signal.SIGALRM, self.alarm_handler)  # type: ignore[arg-type]
             fixed += 1
+        if globals_too:  # the full check (after a program or a DAG, not after every step)
+            fixed += self._restore_stop_handlers()
         if sys.getrecursionlimit() != self.recursion:
             sys.setrecursionlimit(self.recursion)
             fixed += 1
@@ -105,14 +110,23 @@ class Snapshot:
                 fixed += _restore_globals(vars(module), keys, values)
         return fixed
 
+    def _restore_stop_handlers(self) -> int:
+        fixed = 0
+        for signum, handler in zip((signal.SIGINT, signal.SIGTERM), self.stop_handlers, strict=True):
+            if handler is not None and signal.getsignal(signum) is not handler:
+                signal.signal(signum, handler)  # type: ignore[arg-type]
+                fixed += 1
+        return fixed
+
 
 def _restore_globals(names: dict[str, object], keys: tuple[str, ...], values: tuple[object, ...]) -> int:
     """Rebind a module's globals to `keys`/`values` if any changed; 1 if something was restored."""
     try:  # the trusted old values on the left; identity decides for every unchanged name
         if len(names) == len(keys) and values == tuple(names.values()) and keys == tuple(names):
             return 0
-    except BaseException:  # a rebound global whose __eq__ misbehaves: changed, certainly
-        pass
+    except BaseException as exc:  # a rebound global whose __eq__ misbehaves: changed, certainly
+        if is_interrupt(exc):
+            raise
     for key in set(names) - set(keys):
         del names[key]
     for key, value in zip(keys, values, strict=True):

@@ -14,17 +14,33 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from solver_core.program import Arg, Program, Step, parse_function, render
-from solver_core.store import atomic_write_text
+from solver_core.program import (
+    MAX_SOURCE_CHARS,
+    Arg,
+    Program,
+    ProgramFormatError,
+    Step,
+    parse_function,
+    render,
+)
+from solver_core.safe_read import UnsafeRead, load_json
+from solver_core.store import MD5, atomic_write_text
 
 #: Largest canonical expression, in DSL calls, before a program is refused as a blow-up.
 MAX_CALLS = 400
 #: Deepest nesting of calls in a canonical expression (Python's parser stops at 200 parentheses).
 MAX_DEPTH = 100
+
+
+#: Largest inline-cache shard read (a compacted shard of every task of a dataset is a few MB).
+MAX_SHARD_BYTES = 256 * 1024**2
+
+log = logging.getLogger(__name__)
 
 
 class InlineTooLarge(ValueError):
@@ -91,11 +107,28 @@ def canonical_source(program: Program, params: tuple[str, ...] = ("S", "I")) -> 
     return ast.unparse(module) + "\n"
 
 
+def canonical_text(program: Program, params: tuple[str, ...] = ("S", "I")) -> str:
+    """What `canonical_source` returns, built as text from the DAG (no AST): how a cache entry is
+    checked before it is trusted. Each step's text is built once and shared by the steps using it."""
+    texts: list[str] = []
+    for step in program.steps:
+        args = ", ".join(texts[a] if isinstance(a, int) else a for a in step.args)
+        texts.append(f"{step.func}({args})")
+    return f"def solve({', '.join(params)}):\n    return {texts[-1]}\n"
+
+
 def expand(canonical: str, *, where: str = "canonical source") -> str:
     """Readable `x1 = ...` lines for a canonical source (identical subexpressions computed once)."""
-    module = ast.parse(canonical)
-    func = module.body[0]
-    assert isinstance(func, ast.FunctionDef) and isinstance(func.body[-1], ast.Return)
+    if len(canonical) > MAX_SOURCE_CHARS:
+        raise ProgramFormatError(where, None, f"canonical source of {len(canonical)} characters, too long")
+    try:
+        module = ast.parse(canonical)
+    except (SyntaxError, RecursionError, MemoryError) as exc:
+        raise ProgramFormatError(where, None, f"not a canonical DSL source ({type(exc).__name__})") from None
+    func = module.body[0] if len(module.body) == 1 else None
+    if not (isinstance(func, ast.FunctionDef) and len(func.body) == 1 and isinstance(func.body[-1], ast.Return)
+            and func.body[-1].value is not None):
+        raise ProgramFormatError(where, None, "not a canonical DSL source (`def solve(...): return <call>`)")
     params = tuple(a.arg for a in func.args.args)
     steps: list[Step] = []
     seen: dict[Step, int] = {}
@@ -111,7 +144,6 @@ def expand(canonical: str, *, where: str = "canonical source") -> str:
             steps.append(step)
         return seen[step]
 
-    assert func.body[-1].value is not None
     visit(func.body[-1].value)
     text = render(Program(tuple(steps)), "solve", params)
     parse_function(text, where=where)  # the stored form must pass the allow-list
@@ -128,6 +160,8 @@ class InlineCache:
     folder: Path | None = None
     hits: int = 0
     misses: int = 0
+    #: entries found but refused (not the canonical source of their program) and rebuilt
+    rebuilt: int = 0
 
     MAX_SHARDS = 64
 
@@ -137,13 +171,23 @@ class InlineCache:
         self._loaded = self.folder is None
 
     def _load(self) -> None:
+        """Read every shard once: regular files only (no link followed, nothing that blocks), bounded;
+        a shard that is not a JSON object of md5 -> text is skipped with a warning (a cache miss)."""
         self._loaded = True
         assert self.folder is not None
         for shard in sorted(self.folder.glob("[!.]*.json")):
             try:
-                self._memory.update(json.loads(shard.read_text(encoding="utf-8")))
-            except (OSError, ValueError):  # a shard compacted away meanwhile, or unreadable: a cache miss
+                entries = load_json(shard, limit=MAX_SHARD_BYTES, follow=False)
+            except FileNotFoundError:  # compacted away meanwhile
                 continue
+            except (OSError, UnsafeRead) as exc:
+                log.warning("inline cache: %s; skipped", exc)
+                continue
+            if not isinstance(entries, dict):
+                log.warning("inline cache: %s: not an object of md5 -> source; skipped", shard)
+                continue
+            self._memory.update((k, v) for k, v in entries.items()
+                                if isinstance(k, str) and isinstance(v, str) and MD5.fullmatch(k))
 
     def canonical(self, program: Program, params: tuple[str, ...] = ("S", "I")) -> str:
         """`canonical_source(program)`, from the cache when possible."""
@@ -152,8 +196,12 @@ class InlineCache:
         key = md5_text(render(program, "solve", params))
         found = self._memory.get(key)
         if found is not None:
-            self.hits += 1
-            return found
+            if inline_problem(program) is None and found == canonical_text(program, params):
+                self.hits += 1
+                return found
+            self.rebuilt += 1  # a poisoned or stale entry: never trusted, rebuilt and written again
+            if self.rebuilt == 1:
+                log.warning("inline cache %s: an entry does not match its program; rebuilt", self.folder)
         self.misses += 1
         result = canonical_source(program, params)
         self._memory[key] = result

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.processors.phases import phase_times
+from harness.record import RunRecord
 
 SECTION = "phasebench"
 SECTION_SCHEMA = "phasebench.benchjson/1"
@@ -121,7 +122,7 @@ def _minimal_environment(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _record(tree: Mapping[str, Any], *, variant: str, environment: Mapping[str, Any], workload: Any,
-            meta: Mapping[str, Any], created: str | None, result: Mapping[str, Any] | None = None) -> dict[str, Any]:
+            meta: Mapping[str, Any], created: str | None, result: Mapping[str, Any] | None = None) -> RunRecord:
     from harness.processors import derive
     from harness.record import build_record
 
@@ -135,7 +136,7 @@ def _record(tree: Mapping[str, Any], *, variant: str, environment: Mapping[str, 
     )
 
 
-def records_from_benchmark_json(path: str | os.PathLike[str]) -> dict[str, list[dict[str, Any]]]:
+def records_from_benchmark_json(path: str | os.PathLike[str]) -> dict[str, list[RunRecord]]:
     """Run-record dicts per variant from a pytest-benchmark JSON saved by the ``bench/`` suites.
 
     End-to-end benchmarks give one record per round, with the round's full phase tree. A variant
@@ -154,7 +155,7 @@ def records_from_benchmark_json(path: str | os.PathLike[str]) -> dict[str, list[
     created = doc.get("datetime")
     if isinstance(created, str) and "+" in created:
         created = created.split("+")[0].split(".")[0] + "Z"
-    end_to_end: dict[str, list[dict[str, Any]]] = {}
+    end_to_end: dict[str, list[RunRecord]] = {}
     per_phase: dict[str, dict[str, list[int]]] = {}
     for b in doc["benchmarks"]:
         info = b.get("extra_info") or {}

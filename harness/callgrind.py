@@ -39,6 +39,7 @@ in the child's first segment, which opens no phase, so they count towards ``(tot
 from __future__ import annotations
 
 import ctypes
+import gc
 import hashlib
 import os
 import platform
@@ -58,6 +59,11 @@ TOTAL = "(total)"
 UNATTRIBUTED = "(unattributed)"
 ENTER = "enter "
 EXIT = "exit "
+GC_START = "gc start"
+GC_STOP = "gc stop"
+#: Collections of these generations are marked (``PHASEBENCH_CALLGRIND_GC``: e.g. ``2``, or ``none``).
+GC_GENERATIONS = (1, 2)
+GC_ENV_VAR = "PHASEBENCH_CALLGRIND_GC"
 DUMP_GLOB = "callgrind.out.*"
 
 SHIM_SOURCE = r"""
@@ -144,6 +150,8 @@ class _State:
     decided = False
     lib: Any = None  # the loaded shim while live, else None
     started = False
+    gc_hooked = False
+    gc_generations: tuple[int, ...] = ()
 
 
 def _live_lib() -> Any:
@@ -161,6 +169,9 @@ def _live_lib() -> Any:
 
 def _reset_for_tests() -> None:
     _State.decided, _State.lib, _State.started = False, None, False
+    if _State.gc_hooked and _gc_callback in gc.callbacks:
+        gc.callbacks.remove(_gc_callback)
+    _State.gc_hooked = False
 
 
 # --------------------------------------------------------------------------------- client requests
@@ -219,7 +230,28 @@ def mark(label: str) -> None:
     if not _State.started:
         lib.pb_start()
         _State.started = True
+        if not _State.gc_hooked:
+            _State.gc_hooked = True
+            _State.gc_generations = gc_generations()
+            if _State.gc_generations:
+                gc.callbacks.append(_gc_callback)
     lib.pb_dump(label.encode("utf-8", "replace"))
+
+
+def gc_generations() -> tuple[int, ...]:
+    """The generations whose collections are marked (:data:`GC_GENERATIONS` or ``$PHASEBENCH_CALLGRIND_GC``)."""
+    setting = os.environ.get(GC_ENV_VAR)
+    if setting is None:
+        return GC_GENERATIONS
+    return tuple(int(g) for g in setting.replace(",", " ").split() if g.isdigit())
+
+
+def _gc_callback(phase: str, info: dict[str, int]) -> None:
+    """Mark the cyclic GC's collections: where one runs depends on allocations anywhere in the process
+    (and its cost on the whole heap), so the parser keeps its instructions apart from the phases'."""
+    lib = _State.lib
+    if lib is not None and _State.started and info.get("generation") in _State.gc_generations:
+        lib.pb_dump(GC_START.encode() if phase == "start" else GC_STOP.encode())
 
 
 def path_label(names: Iterable[str]) -> str:
@@ -332,11 +364,16 @@ def iter_dumps(directory: Path) -> Iterator[Dump]:
 
 @dataclass(frozen=True)
 class PhaseCounts:
-    """Instructions per phase path: inclusive (the phase and everything below it, all processes),
-    exclusive (segments whose innermost open phase it is), the total and the unmatched exit marks."""
+    """Instructions per phase path, all processes together.
+
+    `inclusive`: the phase and everything below it; `exclusive`: segments whose innermost open phase
+    it is (``(unattributed)``: none open); `gc`: the part of `inclusive` spent in marked cyclic-GC
+    collections (see :data:`GC_GENERATIONS`); `unmatched`: exit marks with no open phase.
+    """
 
     inclusive: dict[str, int]
     exclusive: dict[str, int]
+    gc: dict[str, int]
     total: int
     processes: int
     segments: int
@@ -346,9 +383,11 @@ class PhaseCounts:
         """Inclusive counts plus ``(total)`` and ``(unattributed)``."""
         return {**self.inclusive, TOTAL: self.total, UNATTRIBUTED: self.exclusive.get(UNATTRIBUTED, 0)}
 
-    def phase(self, name: str) -> int:
-        """Inclusive instructions of every path ending in `name` (outermost occurrences only)."""
-        return phase_total(self.inclusive, name)
+    def phase(self, name: str, *, gc: bool = True) -> int:
+        """Inclusive instructions of every path ending in `name` (outermost occurrences only);
+        ``gc=False`` leaves out the marked GC collections that ran inside it."""
+        total = phase_total(self.inclusive, name)
+        return total if gc else total - phase_total(self.gc, name)
 
 
 def phase_total(inclusive: Mapping[str, int], name: str) -> int:
@@ -366,40 +405,61 @@ def _prefixes(path: str) -> list[str]:
     return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
+@dataclass
+class _Tally:
+    inclusive: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    exclusive: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    gc: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    unmatched: list[str] = field(default_factory=list)
+    total: int = 0
+    segments: int = 0
+
+    def credit(self, stack: list[str], cost: int, in_gc: bool) -> None:
+        self.segments += 1
+        self.total += cost
+        self.exclusive[stack[-1] if stack else UNATTRIBUTED] += cost
+        for path in {p for s in stack for p in _prefixes(s)}:
+            self.inclusive[path] += cost
+            if in_gc:
+                self.gc[path] += cost
+
+
+def _apply(label: str, stack: list[str], tally: _Tally, pid: int) -> None:
+    if label.startswith(ENTER):
+        stack.append(label[len(ENTER):])
+    elif label.startswith(EXIT):
+        path = label[len(EXIT):]
+        if path in stack:
+            del stack[len(stack) - 1 - stack[::-1].index(path)]
+        else:
+            tally.unmatched.append(f"{pid}: {label}")
+
+
 def attribute(dumps: Iterable[Dump], threads: Sequence[int] | None = None) -> PhaseCounts:
     """Credit each process's segments to the phases open while they ran (see the module docs).
 
     Segments are ordered by ``part`` per process; the files of one part (one per thread with
     ``--separate-threads=yes``) share its label. `threads`: count only these valgrind thread ids
-    (1 = a process's main thread); None counts all.
+    (1 = a process's main thread); None counts all. A segment between ``gc start`` and ``gc stop``
+    also counts in `gc`.
     """
     parts: dict[int, dict[int, list[Dump]]] = defaultdict(lambda: defaultdict(list))
     for d in dumps:
         parts[d.pid][d.part].append(d)
-    inclusive: dict[str, int] = defaultdict(int)
-    exclusive: dict[str, int] = defaultdict(int)
-    unmatched: list[str] = []
-    total = segments = 0
+    tally = _Tally()
     for pid in sorted(parts):
         stack: list[str] = []
+        in_gc = False
         for part in sorted(parts[pid]):
             files = parts[pid][part]
-            cost = sum(d.instructions for d in files if threads is None or d.thread in threads)
-            segments += 1
-            total += cost
-            exclusive[stack[-1] if stack else UNATTRIBUTED] += cost
-            for path in {p for s in stack for p in _prefixes(s)}:
-                inclusive[path] += cost
+            tally.credit(stack, sum(d.instructions for d in files if threads is None or d.thread in threads), in_gc)
             label = files[0].label or ""
-            if label.startswith(ENTER):
-                stack.append(label[len(ENTER):])
-            elif label.startswith(EXIT):
-                path = label[len(EXIT):]
-                if path in stack:
-                    del stack[len(stack) - 1 - stack[::-1].index(path)]
-                else:
-                    unmatched.append(f"{pid}: {label}")
-    return PhaseCounts(dict(inclusive), dict(exclusive), total, len(parts), segments, tuple(unmatched))
+            if label in (GC_START, GC_STOP):
+                in_gc = label == GC_START
+            else:
+                _apply(label, stack, tally, pid)
+    return PhaseCounts(dict(tally.inclusive), dict(tally.exclusive), dict(tally.gc), tally.total, len(parts),
+                       tally.segments, tuple(tally.unmatched))
 
 
 def count_dir(directory: Path, threads: Sequence[int] | None = None) -> PhaseCounts:

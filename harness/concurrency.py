@@ -117,7 +117,7 @@ def traced(fn: Callable[..., T], *, name: str | None = None, keep_samples: bool 
 
 def merge_worker(handle: SpanHandle, value: Traced[T]) -> T:
     """Merge `value` under the span `handle` (same as ``handle.merge(value)``); return its result."""
-    return handle.merge(value)  # type: ignore[no-any-return]
+    return handle.merge(value)
 
 
 def traced_from_exception(exc: BaseException) -> Traced[None] | None:

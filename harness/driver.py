@@ -21,7 +21,7 @@ from typing import Any
 
 from harness.atomic import write_atomic
 from harness.interleave import round_order, run_interleaved
-from harness.record import utc_now_iso
+from harness.record import RunRecord, utc_now_iso
 from harness.report import ROUND_GLOB
 from harness.workload import Spec, Workload
 
@@ -103,7 +103,7 @@ def _run_meta(workload: Workload, spec: Spec, names: Sequence[str], *, rounds: i
         "task_ids": list(spec.ids),
         "settings": dict(spec.settings),
         "workers": spec.workers,
-        "order": [round_order(names, seed, r) for r in range(warmup + rounds)],
+        "order": [round_order(list(names), seed, r) for r in range(warmup + rounds)],
         "summaries": {v: summaries.get(v, "") for v in names},
         "changed_phases": {v: list(workload.changed_phases(v, reference)) for v in names},
         "parallel_phases": {v: list(workload.parallel_phases(v)) for v in names},
@@ -116,7 +116,7 @@ def _run_meta(workload: Workload, spec: Spec, names: Sequence[str], *, rounds: i
 
 def measure_variants(workload: Workload, spec: Spec, variant_names: Sequence[str], *, rounds: int, warmup: int = 1,
                      seed: int = 0, out_dir: Path, progress: bool = True,
-                     meta: Mapping[str, object] | None = None) -> dict[str, list[dict[str, Any]]]:
+                     meta: Mapping[str, object] | None = None) -> dict[str, list[RunRecord]]:
     """Run the variants interleaved (see the module docstring); ``{variant: [record per timing round]}``.
 
     `seed` orders the rounds. `progress` shows a progress bar on stderr. `meta` is added to ``compare.json``.
@@ -132,8 +132,8 @@ def measure_variants(workload: Workload, spec: Spec, variant_names: Sequence[str
     bar = _Progress(progress, names, max(len(spec.ids), 1), rounds, warmup)
     started, t0 = utc_now_iso(), time.perf_counter()
 
-    def runner(variant: str) -> Callable[[int], dict[str, Any]]:
-        def run(r: int) -> dict[str, Any]:
+    def runner(variant: str) -> Callable[[int], RunRecord]:
+        def run(r: int) -> RunRecord:
             bar.starting(r, variant)
             run_dir = Path(tempfile.mkdtemp(prefix=f"{variant}-{r}-", dir=tmp_root))
             try:

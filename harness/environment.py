@@ -71,7 +71,7 @@ def _gpu_name(cupy_installed: bool) -> str | None:
     """GPU 0's name via CuPy if installed and a device is present, else nvidia-smi; None otherwise."""
     if cupy_installed:
         try:
-            import cupy  # type: ignore[import-not-found]
+            import cupy
 
             if cupy.cuda.runtime.getDeviceCount() > 0:
                 name = cupy.cuda.runtime.getDeviceProperties(0)["name"]

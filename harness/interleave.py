@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+#: What a runner returns for a round (a run record, or a sample of phase times).
+R = TypeVar("R")
 
 
 def round_order(names: list[str], seed: int, round_index: int) -> list[str]:
@@ -20,13 +24,13 @@ def round_order(names: list[str], seed: int, round_index: int) -> list[str]:
 
 
 def run_interleaved(
-    runners: Mapping[str, Callable[[int], dict]],
+    runners: Mapping[str, Callable[[int], R]],
     *,
     rounds: int,
     warmup: int = 1,
     seed: int = 0,
     progress: Callable[[int, str], None] | None = None,
-) -> dict[str, list[dict]]:
+) -> dict[str, list[R]]:
     """Call every runner once per round and return the timing rounds' records per name.
 
     Rounds are numbered ``0 .. warmup + rounds - 1``; the first `warmup` ones are warm-up rounds whose
@@ -41,7 +45,7 @@ def run_interleaved(
     if not runners:
         raise ValueError("no runners to interleave")
     names = list(runners)
-    out: dict[str, list[dict]] = {name: [] for name in names}
+    out: dict[str, list[R]] = {name: [] for name in names}
     for r in range(warmup + rounds):
         for name in round_order(names, seed, r):
             record = runners[name](r)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from harness.atomic import write_atomic
 from harness.node import SpanNode, jsonable
@@ -38,6 +38,37 @@ _NODE_FIELDS: dict[str, type | tuple[type, ...]] = {
 }
 
 
+class SpanTree(TypedDict, total=False):
+    """An exported span node (``tree`` and every ``children`` entry; fields in ``SCHEMA.md``)."""
+
+    name: str
+    wall_ns: int
+    cpu_ns: int
+    count: int
+    children: list[SpanTree]
+    synthetic: bool
+    concurrent: bool
+    busy_ns: int
+    workers: int
+
+
+class RunRecord(TypedDict):
+    """A run record as it travels between the harness's parts (``run.json``; see ``SCHEMA.md``)."""
+
+    schema: str
+    name: str
+    created: str
+    environment: dict[str, Any]
+    variant: Any
+    workload: Any
+    passes: dict[str, Any]
+    process: dict[str, Any] | None
+    tree: dict[str, Any]
+    checks: list[Any]
+    meta: dict[str, Any]
+    result: dict[str, Any]
+
+
 def utc_now_iso() -> str:
     """The current time as an ISO 8601 UTC string (second precision)."""
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -56,9 +87,9 @@ def build_record(
     process: Mapping[str, Any] | None = None,
     checks: list[Mapping[str, Any]] | None = None,
     meta: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> RunRecord:
     """Assemble a record dict with the sections in their documented order (values made JSON-ready)."""
-    record: dict[str, Any] = {
+    record: RunRecord = {
         "schema": SCHEMA,
         "name": name,
         "created": created or utc_now_iso(),
@@ -129,7 +160,7 @@ def save_record(data: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
 class LoadedRecord:
     """A run record read back from disk (or built from a dict); the data is never modified."""
 
-    data: dict[str, Any]
+    data: RunRecord
     source: str = field(default="<record>")
 
     @cached_property
@@ -137,7 +168,7 @@ class LoadedRecord:
         """The span tree rebuilt as :class:`SpanNode` objects (derived rows left out)."""
         return SpanNode.from_dict(self.data["tree"])
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> RunRecord:
         """A deep copy of the record dict, equal to what was saved."""
         return copy.deepcopy(self.data)
 
@@ -147,15 +178,15 @@ class LoadedRecord:
 
     @property
     def environment(self) -> dict[str, Any]:
-        return self.data["environment"]  # type: ignore[no-any-return]
+        return self.data["environment"]
 
     @property
     def passes(self) -> dict[str, Any]:
-        return self.data["passes"]  # type: ignore[no-any-return]
+        return self.data["passes"]
 
     @property
     def result(self) -> dict[str, Any]:
-        return self.data["result"]  # type: ignore[no-any-return]
+        return self.data["result"]
 
     @property
     def variant(self) -> Any:
@@ -169,7 +200,7 @@ class LoadedRecord:
     def from_dict(cls, data: Mapping[str, Any], source: str = "<record>") -> LoadedRecord:
         """Validate `data` and wrap a private copy of it."""
         validate_record(data, source)
-        return cls(copy.deepcopy(dict(data)), source)
+        return cls(cast(RunRecord, copy.deepcopy(dict(data))), source)
 
 
 def load_record(path: str | os.PathLike[str]) -> LoadedRecord:
@@ -187,6 +218,8 @@ def load_record(path: str | os.PathLike[str]) -> LoadedRecord:
 __all__ = [
     "SCHEMA",
     "LoadedRecord",
+    "RunRecord",
+    "SpanTree",
     "build_record",
     "dumps_record",
     "load_record",

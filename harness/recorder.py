@@ -15,7 +15,7 @@ from harness.context import CURRENT
 from harness.environment import capture_environment
 from harness.node import SpanNode
 from harness.processors import consistency_issues, derive, process_start_perf_ns
-from harness.record import LoadedRecord, build_record, load_record, save_record, utc_now_iso
+from harness.record import LoadedRecord, RunRecord, build_record, load_record, save_record, utc_now_iso
 from harness.span import make_trampoline
 
 
@@ -206,7 +206,7 @@ class Recorder:
             "note": "wall and CPU numbers of the tree come from this pass only",
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> RunRecord:
         """The JSON-ready run record (schema ``phasebench.run/1``; see ``harness/SCHEMA.md``)."""
         if self.environment is None:
             self.environment = capture_environment()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.atomic import write_atomic
 from harness.benchjson import records_from_benchmark_json
-from harness.record import load_record
+from harness.record import RunRecord, load_record
 
 if TYPE_CHECKING:
     from harness.workload import Workload
@@ -84,7 +84,7 @@ def append_step_summary(markdown: str, path: str | os.PathLike[str] | None = Non
     return p
 
 
-def load_run_dir(run_dir: Path) -> tuple[dict[str, list[dict]], dict[str, Any], dict[str, dict[str, Any]]]:
+def load_run_dir(run_dir: Path) -> tuple[dict[str, list[RunRecord]], dict[str, Any], dict[str, dict[str, Any]]]:
     """``(records per variant, compare.json contents, profile sections per variant)`` of a compare folder.
 
     Variants are in ``compare.json``'s order (else baseline first, then by name). ``ValueError`` with
@@ -92,10 +92,10 @@ def load_run_dir(run_dir: Path) -> tuple[dict[str, list[dict]], dict[str, Any], 
     """
     root = Path(run_dir)
     if root.is_file() and root.suffix == ".json":  # a run saved by pytest-benchmark (bench/)
-        records = records_from_benchmark_json(root)
-        if not records:
+        saved = records_from_benchmark_json(root)
+        if not saved:
             raise ValueError(f"{root}: no phasebench phase samples in this pytest-benchmark file")
-        return records, {"source": str(root)}, {}
+        return saved, {"source": str(root)}, {}
     if not root.is_dir():
         raise ValueError(f"{root}: no such folder")
     meta: dict[str, Any] = {}
@@ -114,7 +114,7 @@ def load_run_dir(run_dir: Path) -> tuple[dict[str, list[dict]], dict[str, Any], 
     order = [v for v in meta.get("variants", []) if v in found]
     order += ["baseline"] if "baseline" in found and "baseline" not in order else []
     order += [v for v in found if v not in order]
-    records: dict[str, list[dict]] = {}
+    records: dict[str, list[RunRecord]] = {}
     profiles: dict[str, dict[str, Any]] = {}
     for v in order:
         files = sorted((records_dir / v).glob(ROUND_GLOB), key=lambda p: int(p.stem.split("-")[1]))

@@ -35,7 +35,9 @@ from harness.context import CURRENT
 from harness.node import SpanNode
 
 if TYPE_CHECKING:
+    from harness.clock import CpuClock
     from harness.concurrency import Traced
+    from harness.recorder import Recorder
 
 F = TypeVar("F", bound=Callable[..., Any])
 R = TypeVar("R")
@@ -126,7 +128,7 @@ class span:  # noqa: N801 - lower-case like contextlib's helpers: it reads as a 
             node.hook.enter(node)
         t0 = _perf()
         if not o:
-            cc = node.clk
+            cc: CpuClock = node.clk  # type: ignore[assignment]  # set whenever a node is open
             if t0 - cc.t >= cc.resolution:
                 node.u_c0 = cc.v = cc.read()
                 t0 = cc.t = _perf()
@@ -157,7 +159,7 @@ class span:  # noqa: N801 - lower-case like contextlib's helpers: it reads as a 
         o = node.open - 1
         node.open = o
         if not o:
-            cc = node.clk
+            cc: CpuClock = node.clk  # type: ignore[assignment]
             if t1 - cc.t >= cc.resolution:
                 c1 = cc.v = cc.read()
                 cc.t = t1
@@ -261,10 +263,10 @@ def call_in_span(name: str, fn: Callable[..., R], /, *args: Any, **kwargs: Any) 
     if _get() is None:
         return fn(*args, **kwargs)
     with _CallSpan(name, {}) as node:
-        rec = node.rec  # type: ignore[union-attr]
+        rec: Recorder = node.rec  # type: ignore[union-attr,assignment]  # a live span has its recorder
         if rec.phase_frames:
             node.framed = True  # type: ignore[union-attr]
-            return rec.trampoline(name)(fn, args, kwargs)  # type: ignore[no-any-return]
+            return rec.trampoline(name)(fn, args, kwargs)
         return fn(*args, **kwargs)
 
 

@@ -354,7 +354,7 @@ def _settle(future: Any) -> Traced[Any] | Lost:
     from distributed import KilledWorker
 
     try:
-        return future.result()  # type: ignore[no-any-return]
+        return future.result()
     except KilledWorker as exc:
         return Lost("crashed", f"Dask gave up on the chunk: {exc}")
 

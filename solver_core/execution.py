@@ -103,7 +103,7 @@ class Backend:
     def map(self, fn: Callable[[T], R], items: Sequence[T], chunksize: int | None = None,
             deadline: float | None = None) -> list[R | Lost]:
         """`[fn(x) for x in items]`, in order; `deadline` (seconds per item) is ignored inline."""
-        return run_chunk(fn, items)  # type: ignore[return-value]
+        return run_chunk(fn, items)
 
     def close(self) -> None:
         """Release workers (nothing to do inline)."""

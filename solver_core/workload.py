@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 #: `phasebench compare`'s default workload: sized so that `phasebench compare` with no options (6 tasks,
 #: 3 rounds after 1 warm-up round, six variants: 24 pipeline runs) takes about a minute on 2 cores: the
 #: first 6 tasks with batches of 16 parents × 4 mutants (80 candidates per task; `phasebench run` uses 32 × 8).
-COMPARE_DEFAULTS = {"tasks": "6", "parents": 16, "mutants": 4}
+COMPARE_DEFAULTS: dict[str, Any] = {"tasks": "6", "parents": 16, "mutants": 4}
 #: Tasks the gate measures when neither the command line nor the config names them.
 GATE_DEFAULT_TASKS = "1"
 #: Options the gate takes from its config unless given on the command line.
@@ -111,7 +111,7 @@ class ArcWorkload(Workload):
 
         if command == "gate":
             args = _gate_options(args, configured or {})
-            tasks = arc_commands.select_tasks(args, default=args.tasks or GATE_DEFAULT_TASKS)
+            tasks = arc_commands.select_tasks(args, default=str(args.tasks or GATE_DEFAULT_TASKS))
         else:
             tasks = arc_commands.select_tasks(args, default=COMPARE_DEFAULTS["tasks"])
         arc_commands.check_run_options(args)

@@ -66,7 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     commands = commands_for(selected)
     args = build_parser(commands).parse_args(argv)
-    usage_errors = (UsageError, *(e for w in _workloads(selected) for e in w.usage_errors()))
+    usage_errors: tuple[type[Exception], ...] = (UsageError, *(e for w in _workloads(selected)
+                                                               for e in w.usage_errors()))
     try:
         return commands[args.command].run(args)
     except usage_errors as exc:

@@ -101,16 +101,17 @@ def evaluate(samples: Samples, rules: Sequence[Rule], *, confidence: float = 0.9
              statistic: str = "median of ratios") -> list[RuleOutcome]:
     """Decide every rule on the samples: bootstrap CI of the median of per-round ratios (paired rules,
     by default) or of the ratio of medians (`statistic`, and always for unpaired rules)."""
-    if ratio_ci is None:
-        from harness.stats import ratio_ci
     from harness.stats import median
+    from harness.stats import ratio_ci as default_ratio_ci
+
+    ratio_ci = ratio_ci or default_ratio_ci
 
     out = []
     for rule in rules:
         num = _column(samples, rule.variant, rule.phase)
         den = _column(samples, rule.baseline, rule.phase)
         paired = rule.paired and len(num) == len(den)
-        kwargs = {"statistic": statistic} if paired and statistic != "ratio of medians" else {}
+        kwargs: dict[str, Any] = {"statistic": statistic} if paired and statistic != "ratio of medians" else {}
         ci = ratio_ci(den, num, paired=paired, resamples=resamples, confidence=confidence, seed=seed, **kwargs)
         low, high = float(ci.low), float(ci.high)
         verdict = rule.decide(low, high) if math.isfinite(low) and math.isfinite(high) else INCONCLUSIVE

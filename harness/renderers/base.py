@@ -13,12 +13,12 @@ from harness.record import LoadedRecord
 def record_dict(record: Any) -> dict[str, Any]:
     """The record dict of a :class:`~harness.recorder.Recorder`, a :class:`LoadedRecord` or a dict."""
     if isinstance(record, LoadedRecord):
-        return record.data
+        return dict(record.data)
     if isinstance(record, Mapping):
         return dict(record)
     to_dict = getattr(record, "to_dict", None)
     if callable(to_dict):
-        return to_dict()  # type: ignore[no-any-return]
+        return to_dict()
     raise TypeError(f"cannot render {type(record).__name__}: expected a Recorder, a LoadedRecord or a dict")
 
 

@@ -41,6 +41,53 @@ def _notes(node: Mapping[str, Any], limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _name_cell(node: Mapping[str, Any], parent: Mapping[str, Any] | None, prefix: str, last: bool,
+               flagged: bool) -> tuple[Text, str]:
+    """The tree column of a row (guides, name, ⇉, ⚠) and the style of its wall time."""
+    guide = "" if parent is None else ("└─ " if last else "├─ ")
+    name = Text(prefix + guide, style="dim")
+    style = ""
+    if node.get("synthetic"):
+        share = float(node.get("share", 0.0))
+        if int(node["wall_ns"]) < 0 or share >= 0.2:
+            style = "bold red"
+        elif share >= 0.05:
+            style = "bold yellow"
+        else:
+            style = "dim italic"
+        name.append(UNACCOUNTED, style=style)
+        return name, style
+    name.append(node["name"], style="bold" if parent is None else "")
+    if node.get("concurrent"):
+        name.append(" ⇉", style="cyan")
+    if flagged:
+        name.append(" ⚠", style="bold red")
+        style = "red"
+    return name, style
+
+
+def _share_text(node: Mapping[str, Any], parent: Mapping[str, Any] | None) -> str:
+    """% of the parent's wall time (ᵇ: of its busy time, for children of concurrent work)."""
+    if parent is None:
+        return ""
+    of_busy = parent.get("concurrent") and parent.get("concurrency") != KIND_OVERLAPPING_CALLS
+    base = int(parent.get("busy_ns", parent["wall_ns"])) if of_busy else int(parent["wall_ns"])
+    if base <= 0:
+        return ""
+    return f"{100 * int(node['wall_ns']) / base:.1f}%" + ("ᵇ" if of_busy else "")
+
+
+def _concurrency_text(node: Mapping[str, Any]) -> str:
+    if not node.get("concurrent"):
+        return ""
+    text = f"busy {fmt_ns(node.get('busy_ns'))} · {node.get('workers')} workers"
+    if node.get("efficiency") is not None:
+        text += f" · eff {node['efficiency']:.0%}"
+    if node.get("cpu_efficiency") is not None:
+        text += f" · cpu {node['cpu_efficiency']:.0%}"
+    return text
+
+
 #: (key, header, justify) of every column, in display order.
 _COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("phase", "phase", "left"),
@@ -231,44 +278,9 @@ class TerminalRenderer(Renderer):
     ) -> None:
         here = (*path, node["name"])
         synthetic = bool(node.get("synthetic"))
-        guide = "" if parent is None else ("└─ " if last else "├─ ")
-        name = Text(prefix + guide, style="dim")
+        name, style = _name_cell(node, parent, prefix, last, here in flagged)
         wall = int(node["wall_ns"])
-        style = ""
-        if synthetic:
-            share = float(node.get("share", 0.0))
-            if wall < 0:
-                style = "bold red"
-            elif share >= 0.2:
-                style = "bold red"
-            elif share >= 0.05:
-                style = "bold yellow"
-            else:
-                style = "dim italic"
-            name.append(UNACCOUNTED, style=style)
-        else:
-            name.append(node["name"], style="bold" if parent is None else "")
-            if node.get("concurrent"):
-                name.append(" ⇉", style="cyan")
-            if here in flagged:
-                name.append(" ⚠", style="bold red")
-                style = "red"
-        remote = bool(node.get("remote"))
-        wall_txt = ("Σ " if remote else "") + fmt_ns(wall)
-        share_txt = ""
-        if parent is not None:
-            of_busy = parent.get("concurrent") and parent.get("concurrency") != KIND_OVERLAPPING_CALLS
-            base = int(parent.get("busy_ns", parent["wall_ns"])) if of_busy else int(parent["wall_ns"])
-            if base > 0:
-                share_txt = f"{100 * wall / base:.1f}%" + ("ᵇ" if of_busy else "")
-        conc = ""
-        if node.get("concurrent"):
-            eff = node.get("efficiency")
-            conc = f"busy {fmt_ns(node.get('busy_ns'))} · {node.get('workers')} workers"
-            if eff is not None:
-                conc += f" · eff {eff:.0%}"
-            if node.get("cpu_efficiency") is not None:
-                conc += f" · cpu {node['cpu_efficiency']:.0%}"
+        wall_txt = ("Σ " if node.get("remote") else "") + fmt_ns(wall)
         notes = _notes(node)
         if synthetic:
             notes = ""
@@ -285,9 +297,9 @@ class TerminalRenderer(Renderer):
                 "wall": Text(wall_txt, style=style),
                 "cpu": Text(fmt_ns(int(node["cpu_ns"]))),
                 "self": Text(fmt_ns(node.get("self_ns")) if not synthetic else ""),
-                "share": Text(share_txt),
+                "share": Text(_share_text(node, parent)),
                 "count": Text("" if synthetic else str(node["count"])),
-                "conc": Text(conc, style="cyan"),
+                "conc": Text(_concurrency_text(node), style="cyan"),
                 "mem": Text(fmt_bytes(mem["peak_bytes"]) if mem else ""),
                 "notes": Text(notes, style="dim"),
                 "path": Text(path_str(here)),

@@ -147,10 +147,11 @@ def _score(task: Task, batch: Batch, kind: str, ctx: Phases) -> list[SampleScore
     backend = ctx.backends[s.variant.score_backend]
     jobs = sample_jobs(task, batch, kind, s.variant.scoring, s.variant.memo_differs, s.timeout,
                        s.variant.match_backend)
-    results = backend.map(score_sample, jobs, chunksize=1, deadline=s.sample_deadline)
+    mapped = backend.map(score_sample, jobs, chunksize=1, deadline=s.sample_deadline)
     handle = current_span()
     count(samples=len(jobs), candidates_in=len(batch.candidates))
-    for n, (job, result) in enumerate(zip(jobs, results, strict=True)):
+    results: list[SampleScores] = []
+    for job, result in zip(jobs, mapped, strict=True):
         if isinstance(result, Lost):  # the sample's worker died or hung: each candidate alone
             handle.add("samples_lost")
             distinct = sorted({c.t_n for c in batch.candidates})
@@ -159,12 +160,13 @@ def _score(task: Task, batch: Batch, kind: str, ctx: Phases) -> list[SampleScore
             outcomes = {t: lost_outcome(o.reason, t) if isinstance(o, Lost) else o
                         for t, o in zip(distinct, alone, strict=True)}
             handle.add("candidates_lost", sum(isinstance(o, Lost) for o in alone))
-            results[n] = finish_sample(job, outcomes)
+            result = finish_sample(job, outcomes)
+        results.append(result)
     if s.variant.match_backend == "array":  # every sample's candidates in one batch (GPU when it pays)
         from solver_core.pipeline.batch_scoring import match_samples
 
-        results = match_samples(jobs, results)  # type: ignore[arg-type]
-    return results  # type: ignore[return-value]
+        results = match_samples(jobs, results)
+    return results
 
 
 @span("score_demo")
@@ -223,8 +225,8 @@ def phase3a_validate(task: Task, inlined: Sequence[Inlined], scores: Scores, ctx
     jobs = [ValidateJob(c.rebuilt.t_n, c.rebuilt.program, pairs, len(task.demo), task.demo_samples,
                         tuple(o[c.rebuilt.t_n] == p.output for o, p in zip(outcomes, pairs, strict=True)),
                         s.timeout, s.variant.early_exit) for c in inlined]
-    results = ctx.backends[s.variant.validate_backend].map(validate, jobs, deadline=s.solver_deadline)
-    results = [lost_validation(job.t_n, r) if isinstance(r, Lost) else r for job, r in zip(jobs, results, strict=True)]
+    mapped = ctx.backends[s.variant.validate_backend].map(validate, jobs, deadline=s.solver_deadline)
+    results = [lost_validation(job.t_n, r) if isinstance(r, Lost) else r for job, r in zip(jobs, mapped, strict=True)]
     count(candidates_in=len(jobs), candidates_out=len(results),
           passed=sum(r.status == "pass" for r in results),
           timeouts=sum(r.status.endswith("timeout") or r.status == "killed" for r in results),
@@ -367,7 +369,7 @@ def failure_reasons(scores: Scores) -> dict[int, tuple[str, ...]]:
     """Per failing candidate, its failure reason on every sample (demo pairs first)."""
     out: dict[int, tuple[str, ...]] = {}
     for t_n in scores.o_score:
-        reasons = tuple(s.outcomes[t_n].reason if type(s.outcomes[t_n]) is Failure else "" for s in scores.samples)
+        reasons = tuple(o.reason if isinstance(o := s.outcomes[t_n], Failure) else "" for s in scores.samples)
         if any(reasons):
             out[t_n] = reasons
     return out

@@ -293,8 +293,9 @@ def gaps(t: Tables, rows: Sequence[Row], profiles: Mapping[str, Mapping[str, Any
             tpath = e0.tree_path if e0 is not None else ()
             # the profiler sees only the main thread: a gap summed over workers is not in the profile (the main
             # thread's frame of the same span is waiting for the workers meanwhile)
-            prof = None if cell.summed else by_tree_path.get(tpath)
-            found.append(GapRow(v, r.key, tpath, cell.median_ns, share, cell.summed, prof, share >= min_share))
+            seen = None if cell.summed else by_tree_path.get(tpath)
+            found.append(GapRow(v, r.key, tpath, cell.median_ns, share, cell.summed,
+                                None if seen is None else dict(seen), share >= min_share))
         found.sort(key=lambda g: -g.median_ns)
         large = [g for g in found if g.large]
         out.extend(large or found[:1])

@@ -152,7 +152,7 @@ def _record_dict(record: Any) -> dict[str, Any]:
         return dict(record)
     to_dict = getattr(record, "to_dict", None)
     if callable(to_dict):
-        return to_dict()  # type: ignore[no-any-return]
+        return to_dict()
     raise TypeError(f"not a run record: {type(record).__name__}")
 
 

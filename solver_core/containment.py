@@ -10,7 +10,8 @@ signals, swap the SIGALRM handler, rebind module globals, write gigabytes to std
 - `Snapshot`: the process state a candidate could change (working directory, signal mask, SIGALRM
   handler, recursion limit, `sys.stdout`/`sys.stderr`, the DSL module's globals), taken before a
   candidate and compared after it: only what changed is put back, so an honest candidate pays for a
-  few cheap comparisons (two system calls), nothing more.
+  few cheap comparisons (two system calls), nothing more. In worker processes the DSL module is also
+  read-only (`freeze_module`): `dsl.name = ...` fails there as the candidate's own error.
 - `quiet_worker` (worker initializer): the worker's stdout and stderr file descriptors go to
   /dev/null; Python's `sys.stderr` writes to the run's stderr through `BoundedWriter`, which lets at
   most `WORKER_STDERR_BYTES` through (the worker's own warnings), then drops the rest.
@@ -110,6 +111,15 @@ class Snapshot:
                 fixed += _restore_globals(vars(module), keys, values)
         return fixed
 
+    def check_step(self) -> None:
+        """After one step of a shared DAG: what a step could change that the next one would feel (signal
+        mask, SIGALRM handler, stdio, recursion limit) put back if changed; about a microsecond."""
+        if (sys.stdout is not self.stdout or sys.stderr is not self.stderr
+                or sys.getrecursionlimit() != self.recursion
+                or signal.getsignal(signal.SIGALRM) is not self.alarm_handler
+                or signal.pthread_sigmask(signal.SIG_BLOCK, ()) != self.mask):
+            self.restore(globals_too=False)
+
     def _restore_stop_handlers(self) -> int:
         fixed = 0
         for signum, handler in zip((signal.SIGINT, signal.SIGTERM), self.stop_handlers, strict=True):
@@ -133,6 +143,22 @@ def _restore_globals(names: dict[str, object], keys: tuple[str, ...], values: tu
         if names.get(key) is not value:
             names[key] = value
     return 1
+
+
+class ReadOnlyModule(ModuleType):
+    """A module whose attributes cannot be set or deleted (`freeze_module`)."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"module {self.__name__!r} is read-only in a worker process")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"module {self.__name__!r} is read-only in a worker process")
+
+
+def freeze_module(module: ModuleType) -> None:
+    """Refuse `module.name = value` from now on in this process (candidate code rebinding a DSL helper
+    would change every later candidate's result); the module's own `global` statements still work."""
+    module.__class__ = ReadOnlyModule
 
 
 def guarded(fn: Callable[[], object]) -> object:
@@ -234,6 +260,8 @@ def prepare_worker() -> None:
     global _worker
     _worker = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for module in GUARDED_MODULES:
+        freeze_module(module)
     quiet_worker()
     become_subreaper()
     os.register_at_fork(after_in_child=_die_with_parent)

@@ -9,7 +9,6 @@ The options that choose tasks and run settings (`add_run_options`) are shared wi
 from __future__ import annotations
 
 import argparse
-import math
 import tempfile
 import time
 from pathlib import Path
@@ -58,13 +57,13 @@ def select_tasks(args: argparse.Namespace, default: str = "1") -> tuple[Task, ..
 
 
 def check_run_options(args: argparse.Namespace) -> None:
-    """`UsageError` for a bad --timeout, --workers, --parents or --mutants."""
-    if args.timeout is not None and not (math.isfinite(args.timeout) and args.timeout > 0):
-        raise UsageError(f"--timeout must be a positive number of seconds, got {args.timeout}")
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {args.workers}")
-    if args.parents < 1 or args.mutants < 0:
-        raise UsageError("--parents must be >= 1 and --mutants >= 0")
+    """`UsageError` for a --timeout, --workers, --parents or --mutants outside its bounds (`solver_core.limits`)."""
+    from solver_core.limits import LimitError, check_run_limits
+
+    try:
+        check_run_limits(timeout=args.timeout, workers=args.workers, parents=args.parents, mutants=args.mutants)
+    except LimitError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def settings_from(args: argparse.Namespace, variant_name: str, out_dir: Path) -> RunSettings:
@@ -143,10 +142,15 @@ def _run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from harness import print_record, profile_pass
+    from solver_core.limits import LimitError, resolve_out
     from solver_core.pipeline import run_pipeline, save_run
 
+    check_run_options(args)
     tasks = select_tasks(args)
-    out_dir = Path(args.out) if args.out else default_out(f"run-{args.variant}")
+    try:  # absolute once, before any work: a candidate's chdir cannot move the store
+        out_dir = resolve_out(args.out if args.out else default_out(f"run-{args.variant}"))
+    except LimitError as exc:
+        raise UsageError(str(exc)) from None
     settings = settings_from(args, args.variant, out_dir)
     workload = {"dataset": args.dataset}
     result = run_pipeline(tasks, settings, workers=args.workers, workload=workload)

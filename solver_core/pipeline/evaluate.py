@@ -100,8 +100,8 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         raise StepTimeout(f"time limit of {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
+    try:  # armed inside the try: even a limit that expires at once is undone (handler restored)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -259,8 +259,8 @@ def _dag_step(k: int, fn: Callable[..., object], args: tuple[tuple[str, object],
 
 def _call(fn: Callable[..., object], args: Sequence[object], k: int, alarm: StepAlarm) -> object | Failure:
     """Call one primitive under the step alarm; a candidate's exception or timeout is its failure."""
-    alarm.arm()
     try:
+        alarm.arm()  # inside the try: a limit so short that it expires in `arm` is still the step's timeout
         try:
             return fn(*args)
         finally:

@@ -22,9 +22,10 @@ class Variant:
     summary: str
     #: score_demo / score_test: "independent" (each candidate's program run on its own), "shared"
     #: (the batch as one DAG per sample: each distinct step computed once for all candidates) or "memo"
-    #: (the shared DAG with every primitive call memoised for the task: across samples, and for
-    #: validation in the same process; `solver_core.pipeline.score.CallMemo`)
-    scoring: Literal["independent", "shared", "memo"] = "independent"
+    #: (the shared DAG; steps of `S` and constants once per task; validation in the same process reads
+    #: the DAG's outcomes back: `solver_core.pipeline.score.TaskMemo`)
+    #: "lean" is "memo" with Python's cyclic garbage collector paused while a sample's DAG and differs run
+    scoring: Literal["independent", "shared", "memo", "lean"] = "independent"
     #: score the samples of a task concurrently on this backend ("serial" = one after another)
     score_backend: Backend = "serial"
     #: phase1_filter: drop duplicates and candidates the elite pool would refuse BEFORE inlining
@@ -130,11 +131,16 @@ TASKS = register(replace(
 ))
 MEMO = register(replace(
     TASKS, name="memo",
-    summary="+ primitive calls memoised per task by argument identity: across samples, and validation reuses them",
+    summary="+ calls of S and constants once per task (memo by argument identity); validation reads the DAG back",
     scoring="memo",
 ))
+LEAN = register(replace(
+    MEMO, name="lean",
+    summary="+ no cyclic garbage collection while primitives run (they build no cycles: refcounting frees all)",
+    scoring="lean",
+))
 FAST = register(replace(
-    MEMO, name="fast",
+    LEAN, name="fast",
     summary="every step above: shared, memoised work, serial inside a task, whole tasks across processes",
 ))
 GPU = register(replace(

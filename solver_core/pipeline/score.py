@@ -11,13 +11,22 @@ Scores (all integers, so results are exact and comparable across variants):
 
 Candidates that compute the same batch step (`t_n`) are the same candidate; the batch lists them once
 per program that reached that step.
+
+Strategies: `independent` (each candidate's program on its own), `shared` (the batch as one DAG per
+sample) and `memo` (the shared DAG through the task's `TaskMemo`: steps that read only `S` and
+constants run once per task instead of once per sample, and validation reads the DAG's outcomes back
+instead of running every solver again).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from operator import eq
+from typing import Any
 
 from harness import current_span, span
 from solver_core.differs import differ_programs, differ_score
@@ -26,12 +35,13 @@ from solver_core.pipeline.evaluate import (
     Failure,
     Outcome,
     Specialised,
+    StepTimeout,
     dag_outcome,
     program_outcome,
     run_dag,
     run_program,
 )
-from solver_core.program import dependencies, renumber
+from solver_core.program import Step, dependencies, namespace, primitives, renumber
 from solver_core.tasks import Pair, Task
 from solver_core.types import Grid
 
@@ -45,7 +55,7 @@ class SampleJob:
     index: int
     pair: Pair
     demo: tuple[tuple[Grid, Grid], ...]
-    strategy: str  # "independent" or "shared"
+    strategy: str  # "independent", "shared" or "memo"
     memo_differs: bool
     step_timeout: float | None = None
     #: "python": matches and cell scores here, per sample; "array": left empty here and computed for all
@@ -88,6 +98,23 @@ def _run_shared(job: SampleJob, inputs: Mapping[str, object]) -> dict[int, Outco
     return {t_n: dag_outcome(values, t_n) for t_n in wanted}
 
 
+def _run_memo(job: SampleJob, inputs: Mapping[str, object]) -> dict[int, Outcome]:
+    """The shared DAG through the task's `TaskMemo` (steps of `S` and constants once per task); the
+    outcomes (and, on the first demo pair, the size of every value) are kept for validation."""
+    memo = task_memo(job.demo, job.batch.steps)
+    wanted = sorted({c.t_n for c in job.batch.candidates})
+    hits, misses = memo.hits, memo.misses
+    values = run_dag(job.batch.steps, {**inputs, "S": memo.demo}, wanted, job.step_timeout, memo.calls)
+    handle = current_span()
+    handle.add("memo_hits", memo.hits - hits)
+    handle.add("memo_misses", memo.misses - misses)
+    outcomes = {t_n: dag_outcome(values, t_n) for t_n in wanted}
+    memo.outcomes[(job.kind, job.index)] = (job.pair.input, outcomes)
+    if job.kind == "demo" and job.index == 0:
+        memo.sizes = [len(v) if isinstance(v, (tuple, frozenset)) else 0 for v in values]
+    return outcomes
+
+
 def _differ_scores(job: SampleJob, outcomes: Mapping[int, Outcome]) -> dict[str, dict[int, int]]:
     """Every differ on (expected output, candidate output) for every candidate with an output."""
     expected = job.pair.output
@@ -122,10 +149,29 @@ def _differ_scores(job: SampleJob, outcomes: Mapping[int, Outcome]) -> dict[str,
 def score_sample(job: SampleJob) -> SampleScores:
     """Run the batch on one sample and score every distinct candidate."""
     inputs = {"I": job.pair.input, "S": job.demo}
-    with span("run_batch", strategy=job.strategy):
-        run = _run_shared if job.strategy == "shared" else _run_independent
-        outcomes = run(job, inputs)
-    return finish_sample(job, outcomes)
+    with gc_paused(job.strategy == "lean"):
+        with span("run_batch", strategy=job.strategy):
+            if job.strategy not in MEMO_STRATEGIES:
+                drop_memo()
+            run = {"shared": _run_shared, "memo": _run_memo, "lean": _run_memo}.get(job.strategy, _run_independent)
+            outcomes = run(job, inputs)
+        return finish_sample(job, outcomes)
+
+
+@contextmanager
+def gc_paused(pause: bool = True) -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block (`lean` scoring). The primitives build no
+    reference cycles, so reference counting frees all they allocate; what the collector would find is
+    left for its next run after the block. Its passes over the many tuples and frozensets a DAG builds
+    cost 10-15% of scoring's CPU time."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def evaluate_candidate(item: tuple[SampleJob, int]) -> Outcome:
@@ -201,3 +247,105 @@ def combine(batch: Batch, samples: Sequence[SampleScores]) -> Scores:
     ordered = tuple(sorted(samples, key=lambda s: (s.kind != "demo", s.index)))
     return Scores(o_score, cells, s_score, ordered)
 
+
+# ------------------------------------------------------------------------------------ memo
+#: Exceptions never memoised: they depend on the clock, the stack depth or the memory left, not only on
+#: the arguments (the call runs again when it is met again).
+_UNSTABLE: tuple[type[BaseException], ...] = (StepTimeout, RecursionError, MemoryError)
+#: Scoring strategies that keep a `TaskMemo` (`lean`: `memo` with the cyclic garbage collector paused).
+MEMO_STRATEGIES = ("memo", "lean")
+
+
+class TaskMemo:
+    """What `memo` scoring keeps of the task this process is working on.
+
+    - `calls`: the primitives wrapped so that a call whose arguments are all *stable* objects (the
+      task's `S`, constants, primitives, or results of such calls) runs once per task: the steps that
+      read only `S` and constants are computed for the first sample and found again by the others.
+      The key is the primitive and the identity of each argument; a result is pinned with its
+      arguments, so no `id` is reused while the memo lives. A call that raised raises an exception of
+      the same name again (the same `Failure` follows: a fresh one, so that no traceback pins a DAG's
+      values), except those of `_UNSTABLE`, which are never stored. Calls that read a
+      sample's own data (`I` and what comes from it) are never stored: memory stays that of one DAG.
+    - `outcomes`: every sample's candidate outcomes, and `sizes`: the size of every step's value on the
+      first demo pair; validation reads them back instead of running every solver again
+      (`validate.validate`): same statuses, same work units, same grades.
+    """
+
+    def __init__(self, demo: tuple[tuple[Grid, Grid], ...], steps: tuple[Step, ...]) -> None:
+        #: the task's demo pairs as `S`: every DAG of the task reads this one object
+        self.demo = demo
+        self.steps = steps
+        self.hits = 0
+        self.misses = 0
+        self.outcomes: dict[tuple[str, int], tuple[Grid, Mapping[int, Outcome]]] = {}
+        self.sizes: list[int] | None = None
+        self._table: dict[tuple[Any, ...], tuple[Any, str | None, tuple[Any, ...]]] = {}
+        names = namespace()
+        self._stable: set[int] = {id(v) for v in names.values()} | {id(demo)}
+        self.calls: dict[str, Callable[..., object]] = {n: self._wrap(fn) for n, fn in primitives().items()}
+
+    def owns(self, demo: Sequence[tuple[Grid, Grid]], steps: tuple[Step, ...] | None = None) -> bool:
+        """Whether `demo` holds the same grid objects as this memo's task (`Task.demo_samples` builds a
+        new tuple at every call, around the same grids), and `steps` (if given) is its batch."""
+        mine = self.demo
+        if steps is not None and steps is not self.steps:
+            return False
+        return demo is mine or (len(demo) == len(mine) and all(
+            a[0] is b[0] and a[1] is b[1] for a, b in zip(demo, mine, strict=True)))
+
+    def _wrap(self, fn: Callable[..., object]) -> Callable[..., object]:
+        table, stable, memo = self._table, self._stable, self
+
+        def memoised(*args: object) -> object:
+            for a in args:
+                if id(a) not in stable:
+                    return fn(*args)
+            key = (fn, *map(id, args))
+            hit = table.get(key)
+            if hit is not None:
+                memo.hits += 1
+                if hit[1] is not None:
+                    raise _replay(hit[1])()
+                return hit[0]
+            memo.misses += 1
+            try:
+                value = fn(*args)
+            except _UNSTABLE:
+                raise
+            except Exception as exc:  # the candidate's failure, the same at every meeting
+                table[key] = (None, type(exc).__name__, args)
+                raise
+            table[key] = (value, None, args)
+            stable.add(id(value))
+            return value
+
+        memoised.__name__ = getattr(fn, "__name__", "memoised")
+        return memoised
+
+
+@cache
+def _replay(name: str) -> type[Exception]:
+    """An exception class named like the one a memoised call raised (a `Failure` reads only the name)."""
+    return type(name, (Exception,), {"__module__": __name__})
+
+
+_ACTIVE: list[TaskMemo] = []  # at most one: the memo of the task this process is working on
+
+
+def task_memo(demo: tuple[tuple[Grid, Grid], ...], steps: tuple[Step, ...]) -> TaskMemo:
+    """The memo of the task whose demo pairs are `demo` and batch `steps`, created (and the previous
+    task's dropped) when this process meets a new task."""
+    if not (_ACTIVE and _ACTIVE[0].owns(demo, steps)):
+        _ACTIVE[:] = [TaskMemo(demo, steps)]
+    return _ACTIVE[0]
+
+
+def active_memo(demo: Sequence[tuple[Grid, Grid]]) -> TaskMemo | None:
+    """The memo `memo` scoring left for this task in this process, if any (validation reads it)."""
+    return _ACTIVE[0] if _ACTIVE and _ACTIVE[0].owns(demo) else None
+
+
+def drop_memo() -> None:
+    """Forget the active memo (its results and pinned arguments)."""
+    _ACTIVE.clear()

@@ -11,6 +11,11 @@ The recorded outcome is deterministic whatever the strategy:
 
 With `early_exit`, a solver stops at its first mismatching demo pair; without it every pair runs
 (and the status is still the first failure), so both strategies record the same outcome.
+
+When `memo` scoring ran this task in this process, its `TaskMemo` is still there (`score.active_memo`)
+with every candidate's outcome on every pair and the size of every step's value on the first demo pair:
+the solver (the dependency cone of its batch step) would make exactly the calls the DAG made, so its
+status, work units and grade are read back from them (`from_memo`) instead of being computed again.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import time
 from dataclasses import dataclass
 
 from solver_core.pipeline.evaluate import Failure, StepTimeout, as_outcome, measure_program, time_limit
-from solver_core.program import Program
+from solver_core.pipeline.score import TaskMemo, active_memo
+from solver_core.program import Program, dependencies, extract
 from solver_core.tasks import Pair
 from solver_core.types import Grid
 
@@ -62,6 +68,11 @@ def validate(job: ValidateJob) -> Validation:
     disagreements = 0
     run = 0
     i = 0
+    memo = active_memo(job.demo)
+    if memo is not None:
+        recorded = from_memo(job, memo, start)
+        if recorded is not None:
+            return recorded
     try:
         with time_limit(job.timeout):
             for i, pair in enumerate(job.pairs):
@@ -82,6 +93,54 @@ def validate(job: ValidateJob) -> Validation:
             status = f"demo[{i}]:timeout"
     grade = work.bit_length() if work >= 0 else TIMEOUT_GRADE
     return Validation(job.t_n, status, max(work, 0), grade, time.perf_counter_ns() - start, run, disagreements)
+
+
+def from_memo(job: ValidateJob, memo: TaskMemo, start: int) -> Validation | None:
+    """What `validate` records for `job`, read from the outcomes `memo` scoring kept (None when the memo
+    does not hold every pair of this solver: then it runs).
+
+    A program runs its cone's steps in ascending order and stops at its first failing step, which is the
+    step its DAG failure names; work on the first pair is one unit per step run plus the size of every
+    container produced before it (all steps when the output is merely not a valid grid). A `timeout`
+    ends validation where it happens, as the time limit does when the solver runs.
+    """
+    outcomes = []
+    for i, pair in enumerate(job.pairs):
+        key = ("demo", i) if i < job.n_demo else ("test", i - job.n_demo)
+        got = memo.outcomes.get(key)
+        if got is None or got[0] is not pair.input or job.t_n not in got[1]:
+            return None
+        outcomes.append(got[1][job.t_n])
+    if memo.sizes is None or job.n_demo == 0 or extract(memo.steps, job.t_n) != job.program:
+        return None
+    status, work, run, disagreements = "pass", -1, 0, 0
+    for i, (outcome, pair) in enumerate(zip(outcomes, job.pairs, strict=True)):
+        failure = outcome if type(outcome) is Failure else None
+        if failure is not None and failure.reason == "timeout":
+            if status == "pass" and i < job.n_demo:
+                status = f"demo[{i}]:timeout"
+            break
+        run += 1
+        if i == 0:
+            work = _work(memo, job.t_n, failure)
+        matched = outcome == pair.output
+        disagreements += matched != job.scored_matches[i]
+        if i < job.n_demo and not matched and status == "pass":
+            status = f"demo[{i}]:{failure.reason if failure is not None else 'mismatch'}"
+            if job.early_exit:
+                break
+    grade = work.bit_length() if work >= 0 else TIMEOUT_GRADE
+    return Validation(job.t_n, status, max(work, 0), grade, time.perf_counter_ns() - start, run, disagreements)
+
+
+def _work(memo: TaskMemo, t_n: int, failure: Failure | None) -> int:
+    """`measure_program`'s work units of candidate `t_n` on the first demo pair, from the DAG's sizes."""
+    sizes = memo.sizes
+    assert sizes is not None
+    cone = dependencies(memo.steps, t_n)
+    if failure is None or failure.reason.startswith("invalid:"):  # every step ran
+        return len(cone) + sum(sizes[k] for k in cone)
+    return sum(1 + sizes[k] for k in cone if k < failure.step) + 1
 
 
 def lost_validation(t_n: int, lost: object) -> Validation:

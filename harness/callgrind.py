@@ -28,8 +28,8 @@ and imports before the first mark cost valgrind's fast uninstrumented mode and c
 **Runner and parser.** :func:`run_counted` runs a command under ``valgrind --tool=callgrind`` with
 ``--trace-children=yes``, ``PYTHONHASHSEED=0`` and ASLR off (``setarch -R`` when present) and
 returns instructions per phase path; :func:`count_dir` parses the dump files of a finished run.
-Only the header of each dump file is read (``pid``, ``part``, ``thread``, the trigger and the
-``summary:`` line), so many large dump files stay cheap.
+Only the header of each dump file (``pid``, ``part``, ``thread``, the trigger) and its last line
+(``totals:``) are read, so many large dump files stay cheap.
 
 A forked child inherits the counters its parent accumulated since the parent's last dump: they land
 in the child's first segment, which opens no phase, so they count towards ``(total)`` and
@@ -281,11 +281,13 @@ class CallgrindHook:
 
     `prefix` None: paths are the nodes' own paths (the main recorder, root included). A worker's
     private recorder gets ``prefix=<submitting span path>``: its root maps to that path and its spans
-    below it, so the worker's instructions count towards the submitting phase.
+    below it, so the worker's instructions count towards the submitting phase. `stop_after_root`:
+    stop instrumenting when the recorder's root exits (the next mark starts it again).
     """
 
-    def __init__(self, prefix: Sequence[str] | None = None) -> None:
+    def __init__(self, prefix: Sequence[str] | None = None, *, stop_after_root: bool = False) -> None:
         self.prefix = None if prefix is None else tuple(prefix)
+        self.stop_after_root = stop_after_root
 
     def names(self, node: Any) -> list[str]:
         path: list[str] = node.path
@@ -296,6 +298,8 @@ class CallgrindHook:
 
     def exit(self, node: Any) -> None:
         mark(EXIT + path_label(self.names(node)))
+        if self.stop_after_root and node.parent is None:
+            stop_instrumentation()  # what runs after the run's root (report, record) counts nothing
 
 
 # ------------------------------------------------------------------------------------------ parser
@@ -322,7 +326,7 @@ def _summary(values: str, events: list[str]) -> int:
     return int(numbers[index]) if index < len(numbers) else 0
 
 
-def _totals_from_tail(path: Path, events: list[str]) -> int:
+def _totals_from_tail(path: Path, events: list[str]) -> int | None:
     with path.open("rb") as f:
         f.seek(0, os.SEEK_END)
         f.seek(max(0, f.tell() - 4096))
@@ -330,7 +334,7 @@ def _totals_from_tail(path: Path, events: list[str]) -> int:
     for line in reversed(tail.splitlines()):
         if line.startswith("totals:"):
             return _summary(line[7:], events)
-    return 0
+    return None
 
 
 def read_dump(path: Path, header_lines: int = 64) -> Dump | None:
@@ -350,7 +354,11 @@ def read_dump(path: Path, header_lines: int = 64) -> Dump | None:
     if "pid" not in fields:
         return None
     events = fields.get("events", "Ir").split()
-    total = _summary(fields["summary"], events) if "summary" in fields else _totals_from_tail(path, events)
+    # the file's last line `totals:` is exact; the header's `summary:` wraps around below zero when the
+    # process stopped instrumenting before it ended (seen with valgrind 3.19): used only without totals
+    total = _totals_from_tail(path, events)
+    if total is None:
+        total = _summary(fields["summary"], events) if "summary" in fields else 0
     return Dump(int(fields["pid"]), int(fields.get("part", "1")), int(fields.get("thread", "1")),
                 fields.get("trigger", ""), total)
 

@@ -30,8 +30,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import TypeVar
 
 from solver_core import dsl
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: Bytes of stderr a worker may write to the run's terminal in its lifetime; the rest is dropped.
 WORKER_STDERR_BYTES = 64 * 1024
@@ -59,31 +63,41 @@ def _cwd() -> str | None:
         return None
 
 
-def _mask() -> frozenset[int]:
-    return frozenset(signal.pthread_sigmask(signal.SIG_BLOCK, ()))
+_NO_SIGNALS: frozenset[int] = frozenset()
+_Globals = tuple[tuple[tuple[str, ...], tuple[object, ...]], ...]
 
 
 @dataclass(slots=True)
 class Snapshot:
-    """Process state before a candidate ran (see the module docstring)."""
+    """Process state before a candidate ran (see the module docstring).
+
+    `take()` (light, for every candidate program: about a microsecond and a half) records the working
+    directory, the signal mask, the recursion limit and stdio; `take(full=True)` (for a shared DAG, a
+    work item) also the SIGALRM, SIGINT and SIGTERM handlers and the DSL module's globals."""
 
     cwd: str | None
-    mask: frozenset[int]
+    mask: set[int] | frozenset[int]
     alarm_handler: object
-    #: SIGINT and SIGTERM handlers (a worker that ignored SIGTERM could not be stopped at once)
-    stop_handlers: tuple[object, object]
     recursion: int
     stdout: object
     stderr: object
-    globals: tuple[tuple[tuple[str, ...], tuple[object, ...]], ...]
+    #: SIGINT and SIGTERM handlers (a worker that ignored SIGTERM could not be stopped at once); full only
+    stop_handlers: tuple[object, object] | None = None
+    #: (names, values) of every guarded module; full only
+    globals: _Globals | None = None
 
     @classmethod
-    def take(cls) -> Snapshot:
-        return cls(_cwd(), _mask(), signal.getsignal(signal.SIGALRM),
-                   (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)), sys.getrecursionlimit(),
-                   sys.stdout, sys.stderr, tuple((tuple(vars(m)), tuple(vars(m).values())) for m in GUARDED_MODULES))
+    def take(cls, *, full: bool = False, alarm: bool = False) -> Snapshot:
+        """`alarm`: the SIGALRM handler too (in a light snapshot a step alarm puts its own back)."""
+        snap = cls(_cwd(), signal.pthread_sigmask(signal.SIG_BLOCK, _NO_SIGNALS),
+                   signal.getsignal(signal.SIGALRM) if alarm or full else None,
+                   sys.getrecursionlimit(), sys.stdout, sys.stderr)
+        if full:
+            snap.stop_handlers = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+            snap.globals = tuple((tuple(vars(m)), tuple(vars(m).values())) for m in GUARDED_MODULES)
+        return snap
 
-    def restore(self, *, globals_too: bool = True) -> int:
+    def restore(self) -> int:
         """Put back whatever changed since the snapshot; returns how many kinds of state were restored."""
         fixed = 0
         if self.cwd is not None and _cwd() != self.cwd:
@@ -92,21 +106,21 @@ class Snapshot:
                 fixed += 1
             except OSError:
                 pass
-        if _mask() != self.mask:
+        if signal.pthread_sigmask(signal.SIG_BLOCK, _NO_SIGNALS) != self.mask:
             signal.pthread_sigmask(signal.SIG_SETMASK, self.mask)
             fixed += 1
         if self.alarm_handler is not None and signal.getsignal(signal.SIGALRM) is not self.alarm_handler:
             signal.signal(signal.SIGALRM, self.alarm_handler)  # type: ignore[arg-type]
             fixed += 1
-        if globals_too:  # the full check (after a program or a DAG, not after every step)
-            fixed += self._restore_stop_handlers()
         if sys.getrecursionlimit() != self.recursion:
             sys.setrecursionlimit(self.recursion)
             fixed += 1
         if sys.stdout is not self.stdout or sys.stderr is not self.stderr:
             sys.stdout, sys.stderr = self.stdout, self.stderr  # type: ignore[assignment]
             fixed += 1
-        if globals_too:
+        if self.stop_handlers is not None:
+            fixed += self._restore_stop_handlers(self.stop_handlers)
+        if self.globals is not None:
             for module, (keys, values) in zip(GUARDED_MODULES, self.globals, strict=True):
                 fixed += _restore_globals(vars(module), keys, values)
         return fixed
@@ -117,12 +131,13 @@ class Snapshot:
         if (sys.stdout is not self.stdout or sys.stderr is not self.stderr
                 or sys.getrecursionlimit() != self.recursion
                 or signal.getsignal(signal.SIGALRM) is not self.alarm_handler
-                or signal.pthread_sigmask(signal.SIG_BLOCK, ()) != self.mask):
-            self.restore(globals_too=False)
+                or signal.pthread_sigmask(signal.SIG_BLOCK, _NO_SIGNALS) != self.mask):
+            Snapshot(None, self.mask, self.alarm_handler, self.recursion, self.stdout, self.stderr).restore()
 
-    def _restore_stop_handlers(self) -> int:
+    @staticmethod
+    def _restore_stop_handlers(handlers: tuple[object, object]) -> int:
         fixed = 0
-        for signum, handler in zip((signal.SIGINT, signal.SIGTERM), self.stop_handlers, strict=True):
+        for signum, handler in zip((signal.SIGINT, signal.SIGTERM), handlers, strict=True):
             if handler is not None and signal.getsignal(signum) is not handler:
                 signal.signal(signum, handler)  # type: ignore[arg-type]
                 fixed += 1
@@ -161,9 +176,27 @@ def freeze_module(module: ModuleType) -> None:
     module.__class__ = ReadOnlyModule
 
 
+def trusted_code(value: object) -> bool:
+    """Whether `value` is not code, or is code of the DSL module itself (a primitive, or a function a
+    DSL combinator built); anything else (an injected primitive, a function it returned) is not."""
+    return not callable(value) or getattr(value, "__module__", None) == _DSL_NAME
+
+
+_DSL_NAME = dsl.__name__
+
+
+def run_contained(fn: Callable[[T], R], item: T) -> R:
+    """`fn(item)` for one work item in a worker: the whole process state put back afterwards."""
+    snap = Snapshot.take(full=True)
+    try:
+        return fn(item)
+    finally:
+        snap.restore()
+
+
 def guarded(fn: Callable[[], object]) -> object:
-    """`fn()` with the process state restored afterwards (for code outside the evaluator)."""
-    snap = Snapshot.take()
+    """`fn()` with the whole process state (`Snapshot.take(full=True)`) restored afterwards."""
+    snap = Snapshot.take(full=True)
     try:
         return fn()
     finally:

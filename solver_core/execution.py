@@ -78,15 +78,17 @@ def limit_worker(memory_bytes: int = WORKER_MEMORY_BYTES, recursion: int = WORKE
 
 def run_chunk(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
     """Apply `fn` to every item of a chunk (runs inside a worker; in a worker process, any process a
-    candidate started is killed when the chunk is done)."""
-    from solver_core.containment import reap_children, worker_children
+    candidate started is killed when the chunk is done, and the process state is put back after
+    every item)."""
+    from solver_core.containment import reap_children, run_contained, worker_children
 
     keep = worker_children()
-    try:
+    if keep is None:  # not a worker process (an inline backend): nothing to contain
         return [fn(x) for x in chunk]
+    try:
+        return [run_contained(fn, x) for x in chunk]
     finally:
-        if keep is not None:
-            reap_children(keep)
+        reap_children(keep)
 
 
 def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from solver_core import dsl, generator, program
-from solver_core.containment import Snapshot, is_interrupt
+from solver_core.containment import Snapshot, is_interrupt, run_contained
 from solver_core.pipeline.evaluate import Failure, measure_program, run_dag
 from solver_core.program import Program, Step
 from solver_core.types import Grid
@@ -265,17 +265,22 @@ def test_a_candidate_cannot_switch_off_the_time_limit_of_the_next(attacks, strat
     assert signal.SIGALRM not in signal.pthread_sigmask(signal.SIG_BLOCK, ())
 
 
-@pytest.mark.parametrize("strategy", ["independent", "shared"])
+@pytest.mark.parametrize("strategy", ["program", "shared", "work-item"])
 def test_each_candidate_starts_from_the_state_the_last_one_found(attacks, strategy, tmp_path, monkeypatch):
+    """Per candidate program: working directory, recursion limit, stdio (cheap); per shared DAG and per
+    work item of a worker: the stop handlers and the DSL module's globals too."""
     monkeypatch.setenv(ATTACK_DIR_ENV, str(tmp_path))
     cwd, limit, out, err = os.getcwd(), sys.getrecursionlimit(), sys.stdout, sys.stderr
     term, ordered, vmirror = signal.getsignal(signal.SIGTERM), dsl._ordered, dsl.vmirror
-    names = ("chdir_away", "lower_recursion", "break_stdio", "ignore_sigterm", "rebind_dsl_global")
-    for name in names:
+    light = ("chdir_away", "lower_recursion", "break_stdio")
+    full = light + ("ignore_sigterm", "rebind_dsl_global")
+    for name in light if strategy == "program" else full:
         if strategy == "shared":
             assert run_dag((Step(name, ("I",)),), {"I": GRID}, step_timeout=5.0) == [GRID]
-        else:
+        elif strategy == "program":
             assert measure_program(_program(name), {"I": GRID}, 5.0)[0] == GRID
+        else:
+            assert run_contained(lambda p: measure_program(p, {"I": GRID}, 5.0)[0], _program(name)) == GRID
     assert (os.getcwd(), sys.getrecursionlimit(), sys.stdout, sys.stderr) == (cwd, limit, out, err)
     assert signal.getsignal(signal.SIGTERM) is term
     assert dsl._ordered is ordered and dsl.vmirror is vmirror
@@ -283,7 +288,7 @@ def test_each_candidate_starts_from_the_state_the_last_one_found(attacks, strate
 
 
 def test_an_honest_candidate_restores_nothing():
-    snap = Snapshot.take()
+    snap = Snapshot.take(full=True)
     measure_program(_program("vmirror", "hmirror"), {"I": GRID}, 5.0)
     assert snap.restore() == 0
 

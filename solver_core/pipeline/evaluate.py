@@ -15,9 +15,10 @@ Containment (`solver_core.containment`): whatever a candidate raises, `BaseExcep
 its own `KeyboardInterrupt` included, is its failure (only a real Ctrl-C stops the run); the process
 state it could change (working directory, signal mask, SIGALRM handler, recursion limit, stdio, the DSL
 module's globals) is compared after every program and every shared DAG and put back where it changed;
-in a shared DAG the signal mask, the SIGALRM handler, stdio and the recursion limit are checked after
-every step, so that no step can switch off the time limit of the steps after it (about a microsecond
-per step; the working directory and module globals, which no DSL step reads, after the whole DAG).
+in a shared DAG the signal mask, the SIGALRM handler, stdio and the recursion limit are also checked
+after every step that may run code from outside the DSL (`untrusted_steps`), so that no such step can
+switch off the time limit of the steps after it (the working directory and module globals, which no
+DSL step reads, after the whole DAG).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from solver_core.containment import Snapshot, failure_name, is_interrupt
+from solver_core.containment import Snapshot, failure_name, is_interrupt, trusted_code
 from solver_core.program import Arg, Program, Step, namespace
 from solver_core.types import Grid
 
@@ -146,22 +147,16 @@ class StepAlarm:
 Compiled = tuple[Callable[..., object], tuple[tuple[str, object], ...]]
 
 
-def compile_steps(steps: Sequence[Step], inputs: Mapping[str, object],
-                  calls: Mapping[str, Callable[..., object]] | None = None) -> list[Compiled]:
-    """Resolve every name once: primitives, constants and the sample's inputs.
-
-    `calls`: the function each step calls, by primitive name (e.g. memoising wrappers of the
-    primitives, `score.TaskMemo`); None = the primitives themselves. Arguments are never wrapped.
-    """
+def compile_steps(steps: Sequence[Step], inputs: Mapping[str, object]) -> list[Compiled]:
+    """Resolve every name once: primitives, constants and the sample's inputs."""
     names = namespace()
-    funcs = names if calls is None else calls
 
     def resolve(arg: Arg) -> tuple[str, object]:
         if isinstance(arg, int):
             return ("s", arg)
         return ("v", inputs[arg] if arg in inputs else names[arg])
 
-    return [(funcs[s.func], tuple(resolve(a) for a in s.args)) for s in steps]  # type: ignore[misc]
+    return [(names[s.func], tuple(resolve(a) for a in s.args)) for s in steps]  # type: ignore[misc]
 
 
 def _failure(exc: BaseException, step: int) -> Failure:
@@ -174,8 +169,11 @@ def _failure(exc: BaseException, step: int) -> Failure:
 
 # ---------------------------------------------------------------------------------- evaluation
 def run_program(program: Program, inputs: Mapping[str, object], step_timeout: float | None = None) -> object | Failure:
-    """Run one program on one sample: the value of its last step, or the first step's `Failure`."""
-    return measure_program(program, inputs, step_timeout)[0]
+    """Run one program on one sample: the value of its last step, or the first step's `Failure`.
+
+    For trusted programs (the differs, which read only grids); a candidate's program goes through
+    `program_outcome` or `measure_program`, which also put back any process state it changed."""
+    return _measure(compile_steps(program.steps, inputs), step_timeout)[0]
 
 
 def measure_program(program: Program, inputs: Mapping[str, object],
@@ -186,44 +184,46 @@ def measure_program(program: Program, inputs: Mapping[str, object],
     With `step_timeout`, each step runs under its own alarm (a timed-out step is a `timeout`
     failure); without it, a `StepTimeout` from an enclosing `time_limit` propagates to the caller.
     """
-    compiled = compile_steps(program.steps, inputs)
+    before = Snapshot.take()  # a candidate: the next one starts from the state this one found
+    try:
+        return _measure(compile_steps(program.steps, inputs), step_timeout)
+    finally:
+        before.restore()
+
+
+def _measure(compiled: list[Compiled], step_timeout: float | None) -> tuple[object | Failure, int]:
+    """The steps of one program in order, each under the step alarm, with their work units."""
     values: list[object] = []
     work = 0
-    before = Snapshot.take()
-    try:
-        with StepAlarm(step_timeout) as alarm:
-            for k, (fn, args) in enumerate(compiled):
-                work += 1
-                value = _call(fn, [values[a] if kind == "s" else a for kind, a in args], k, alarm)  # type: ignore[index]
-                if type(value) is Failure:
-                    if value.reason == "timeout" and not alarm.active:
-                        raise StepTimeout("enclosing time limit")
-                    return value, work
-                values.append(value)
-                if isinstance(value, (tuple, frozenset)):
-                    work += len(value)
-    finally:
-        before.restore()  # the next candidate starts from the state this one found
+    with StepAlarm(step_timeout) as alarm:
+        for k, (fn, args) in enumerate(compiled):
+            work += 1
+            value = _call(fn, [values[a] if kind == "s" else a for kind, a in args], k, alarm)  # type: ignore[index]
+            if type(value) is Failure:
+                if value.reason == "timeout" and not alarm.active:
+                    raise StepTimeout("enclosing time limit")
+                return value, work
+            values.append(value)
+            if isinstance(value, (tuple, frozenset)):
+                work += len(value)
     return values[-1], work
 
 
 def program_outcome(program: Program, inputs: Mapping[str, object], step_timeout: float | None = None) -> Outcome:
     """Run a candidate program: its output grid, or a `Failure` (error, timeout or invalid output)."""
-    value = run_program(program, inputs, step_timeout)
+    value = measure_program(program, inputs, step_timeout)[0]
     if type(value) is Failure:
         return value  # type: ignore[return-value]
     return as_outcome(value, program.output)
 
 
 def run_dag(steps: Sequence[Step], inputs: Mapping[str, object], wanted: Sequence[int] | None = None,
-            step_timeout: float | None = None,
-            calls: Mapping[str, Callable[..., object]] | None = None) -> list[object | Failure]:
+            step_timeout: float | None = None) -> list[object | Failure]:
     """Evaluate a shared step list once; failed steps hold a `Failure`, dependents inherit it.
 
-    `wanted` restricts evaluation to the steps these outputs depend on (None = all steps); `calls` as
-    in `compile_steps`.
+    `wanted` restricts evaluation to the steps these outputs depend on (None = all steps).
     """
-    compiled = compile_steps(steps, inputs, calls)
+    compiled = compile_steps(steps, inputs)
     needed: set[int] | None = None
     if wanted is not None:
         needed = set()
@@ -234,17 +234,31 @@ def run_dag(steps: Sequence[Step], inputs: Mapping[str, object], wanted: Sequenc
                 needed.add(k)
                 stack.extend(a for kind, a in compiled[k][1] if kind == "s")  # type: ignore[misc]
     values: list[object | Failure] = [None] * len(compiled)
-    before = Snapshot.take()
+    before = Snapshot.take(full=True)  # once per DAG: the DSL globals and stop handlers too
     try:
         with StepAlarm(step_timeout) as alarm:
-            armed = Snapshot.take()  # with the step alarm's handler installed
+            armed = Snapshot.take(alarm=True)  # with the step alarm's handler installed
+            watch = untrusted_steps(compiled)
             for k, (fn, args) in enumerate(compiled):
                 if needed is None or k in needed:
                     values[k] = _dag_step(k, fn, args, values, alarm)
-                    armed.check_step()  # no step switches off the next one's time limit, or its stdio
+                    if watch[k]:  # code from outside the DSL ran: it must not switch off the next step's limit
+                        armed.check_step()
     finally:
         before.restore()
     return values
+
+
+def untrusted_steps(compiled: Sequence[Compiled]) -> list[bool]:
+    """Per step, whether it may run code from outside the DSL module: its function, a function passed
+    to it, or a value from such a step (a function it returned) is not the DSL's own. Only those steps
+    are followed by `Snapshot.check_step` in a DAG: the DSL's primitives are pure, and an honest batch
+    pays nothing per step."""
+    out: list[bool] = []
+    for fn, args in compiled:
+        out.append(not trusted_code(fn) or any(out[a] if kind == "s" else not trusted_code(a)  # type: ignore[index]
+                                               for kind, a in args))
+    return out
 
 
 def _dag_step(k: int, fn: Callable[..., object], args: tuple[tuple[str, object], ...],

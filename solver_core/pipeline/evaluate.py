@@ -147,16 +147,22 @@ class StepAlarm:
 Compiled = tuple[Callable[..., object], tuple[tuple[str, object], ...]]
 
 
-def compile_steps(steps: Sequence[Step], inputs: Mapping[str, object]) -> list[Compiled]:
-    """Resolve every name once: primitives, constants and the sample's inputs."""
+def compile_steps(steps: Sequence[Step], inputs: Mapping[str, object],
+                  calls: Mapping[str, Callable[..., object]] | None = None) -> list[Compiled]:
+    """Resolve every name once: primitives, constants and the sample's inputs.
+
+    `calls`: the function each step calls, by primitive name (e.g. memoising wrappers of the
+    primitives, `score.TaskMemo`); None = the primitives themselves. Arguments are never wrapped.
+    """
     names = namespace()
+    funcs = names if calls is None else calls
 
     def resolve(arg: Arg) -> tuple[str, object]:
         if isinstance(arg, int):
             return ("s", arg)
         return ("v", inputs[arg] if arg in inputs else names[arg])
 
-    return [(names[s.func], tuple(resolve(a) for a in s.args)) for s in steps]  # type: ignore[misc]
+    return [(funcs[s.func], tuple(resolve(a) for a in s.args)) for s in steps]  # type: ignore[misc]
 
 
 def _failure(exc: BaseException, step: int) -> Failure:
@@ -218,12 +224,14 @@ def program_outcome(program: Program, inputs: Mapping[str, object], step_timeout
 
 
 def run_dag(steps: Sequence[Step], inputs: Mapping[str, object], wanted: Sequence[int] | None = None,
-            step_timeout: float | None = None) -> list[object | Failure]:
+            step_timeout: float | None = None,
+            calls: Mapping[str, Callable[..., object]] | None = None) -> list[object | Failure]:
     """Evaluate a shared step list once; failed steps hold a `Failure`, dependents inherit it.
 
-    `wanted` restricts evaluation to the steps these outputs depend on (None = all steps).
+    `wanted` restricts evaluation to the steps these outputs depend on (None = all steps); `calls` as
+    in `compile_steps`.
     """
-    compiled = compile_steps(steps, inputs)
+    compiled = compile_steps(steps, inputs, calls)
     needed: set[int] | None = None
     if wanted is not None:
         needed = set()

@@ -246,7 +246,7 @@ def run_dag(steps: Sequence[Step], inputs: Mapping[str, object], wanted: Sequenc
     try:
         with StepAlarm(step_timeout) as alarm:
             armed = Snapshot.take(alarm=True)  # with the step alarm's handler installed
-            watch = untrusted_steps(compiled)
+            watch = untrusted_steps(steps, compiled)
             for k, (fn, args) in enumerate(compiled):
                 if needed is None or k in needed:
                     values[k] = _dag_step(k, fn, args, values, alarm)
@@ -257,15 +257,16 @@ def run_dag(steps: Sequence[Step], inputs: Mapping[str, object], wanted: Sequenc
     return values
 
 
-def untrusted_steps(compiled: Sequence[Compiled]) -> list[bool]:
-    """Per step, whether it may run code from outside the DSL module: its function, a function passed
-    to it, or a value from such a step (a function it returned) is not the DSL's own. Only those steps
-    are followed by `Snapshot.check_step` in a DAG: the DSL's primitives are pure, and an honest batch
-    pays nothing per step."""
+def untrusted_steps(steps: Sequence[Step], compiled: Sequence[Compiled]) -> list[bool]:
+    """Per step, whether it may run code from outside the DSL module: its primitive (by name: not a
+    wrapper `compile_steps` may call instead), a function passed to it, or a value from such a step (a
+    function it returned) is not the DSL's own. Only those steps are followed by `Snapshot.check_step`
+    in a DAG: the DSL's primitives are pure, and an honest batch pays nothing per step."""
+    names = namespace()
     out: list[bool] = []
-    for fn, args in compiled:
-        out.append(not trusted_code(fn) or any(out[a] if kind == "s" else not trusted_code(a)  # type: ignore[index]
-                                               for kind, a in args))
+    for step, (_fn, args) in zip(steps, compiled, strict=True):
+        out.append(not trusted_code(names[step.func]) or any(
+            out[a] if kind == "s" else not trusted_code(a) for kind, a in args))  # type: ignore[index]
     return out
 
 

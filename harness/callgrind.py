@@ -167,7 +167,8 @@ def _live_lib() -> Any:
     return _State.lib
 
 
-def _reset_for_tests() -> None:
+def reset() -> None:
+    """Forget this process's decision (live or not) and unhook the GC marks; the next call decides again."""
     _State.decided, _State.lib, _State.started = False, None, False
     if _State.gc_hooked and _gc_callback in gc.callbacks:
         gc.callbacks.remove(_gc_callback)
@@ -535,12 +536,14 @@ __all__ = [
     "dump",
     "enter_phase",
     "exit_phase",
+    "gc_generations",
     "iter_dumps",
     "live",
     "mark",
     "path_label",
     "phase_total",
     "read_dump",
+    "reset",
     "run_counted",
     "running_on_valgrind",
     "split_label",

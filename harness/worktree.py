@@ -136,9 +136,10 @@ def compile_bytecode(root: Path, python: str | None = None) -> None:
 
 
 def _remove(repo: Path, tree: Path, holder: Path) -> None:
-    _git(repo, "worktree", "remove", "--force", str(tree))
+    removed = _git(repo, "worktree", "remove", "--force", str(tree)).returncode == 0
     shutil.rmtree(holder, ignore_errors=True)
-    _git(repo, "worktree", "prune")
+    if not removed and tree.parent == holder:  # half-made or already gone: drop git's record of it
+        _git(repo, "worktree", "prune")
 
 
 @contextmanager

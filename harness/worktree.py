@@ -138,7 +138,7 @@ def compile_bytecode(root: Path, python: str | None = None) -> None:
 def _remove(repo: Path, tree: Path, holder: Path) -> None:
     removed = _git(repo, "worktree", "remove", "--force", str(tree)).returncode == 0
     shutil.rmtree(holder, ignore_errors=True)
-    if not removed and tree.parent == holder:  # half-made or already gone: drop git's record of it
+    if not removed:  # half-made or already gone: drop git's record of it
         _git(repo, "worktree", "prune")
 
 

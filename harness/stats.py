@@ -2,10 +2,12 @@
 
 Timings on a shared machine are skewed by outliers (a neighbour's burst moves a mean by +185% while
 the median moves +23%), so every comparison here is built on medians. The ratio of a variant to the
-baseline is the ratio of their medians; its uncertainty is a bootstrap over *rounds*: in an
-interleaved measurement ``baseline[i]`` and ``variant[i]`` were measured in the same round, under the
-same machine state, so the pair is resampled jointly (paired bootstrap). That cancels drift common to
-both and gives much tighter intervals than resampling each side on its own.
+baseline (a time ratio, new / base: below 1 is faster) is, in comparison reports, the median over rounds
+of the per-round ratios (`DEFAULT_STATISTIC`; the gate may use the ratio of medians); its uncertainty
+is a bootstrap over *rounds*: in an interleaved measurement ``baseline[i]`` and ``variant[i]`` were
+measured in the same round, under the same machine state, so the pair is resampled jointly (paired
+bootstrap). That cancels drift common to both and gives much tighter intervals than resampling each
+side on its own.
 
 ::
 
@@ -17,13 +19,27 @@ both and gives much tighter intervals than resampling each side on its own.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import numpy as np
 
 Statistic = Literal["ratio of medians", "median of ratios"]
+
+#: The one statistic of comparison reports (`phasebench compare`, `report`): the median over rounds of
+#: the per-round time ratios ``variant[i] / baseline[i]`` (both measured in round *i*), with a paired
+#: bootstrap CI of that same median. Headline, tables and verdicts all show it.
+DEFAULT_STATISTIC: Statistic = "median of ratios"
+#: With fewer timing rounds no confidence interval is shown and no change is called significant.
+MIN_ROUNDS_FOR_CI = 5
+#: The smallest change ever called significant: 2% of the baseline's time and 1 ms.
+MIN_EFFECT_RATIO = 0.02
+MIN_EFFECT_NS = 1_000_000
+#: `phasebench compare` adds rounds until every headline CI is within ±5% of its ratio (or its budget ends).
+TARGET_HALF_WIDTH = 0.05
+#: Tukey's fences: a sample further than 1.5 IQR below Q1 or above Q3 is an outlier (as pytest-benchmark counts).
+OUTLIER_IQR = 1.5
 
 
 @dataclass(frozen=True)
@@ -126,6 +142,11 @@ def ratio_ci(
         raise ValueError("the median of per-round ratios needs paired samples")
     method = f"{'paired' if paired else 'unpaired'} bootstrap, {statistic}"
     n = len(b) if paired else min(len(b), len(v))
+    if statistic == "median of ratios":  # a round whose baseline took no time has no ratio: left out
+        keep = b != 0
+        if not keep.all() and keep.any():
+            b, v = b[keep], v[keep]
+            n = len(b)
     with np.errstate(divide="ignore", invalid="ignore"):
         if statistic == "ratio of medians":
             point = _ratio(float(np.median(v)), float(np.median(b)))
@@ -156,4 +177,88 @@ def ratio_ci(
     return RatioCI(point, float(min(low, point)), float(max(high, point)), n, method)
 
 
-__all__ = ["RatioCI", "Statistic", "finite_or_none", "median", "quantiles", "ratio_ci"]
+@dataclass(frozen=True)
+class Spread:
+    """How a phase's samples spread around their median (what pytest-benchmark's table shows)."""
+
+    n: int
+    median: float
+    q1: float
+    q3: float
+    low: float  # min
+    high: float  # max
+    outliers: int  # samples beyond Tukey's fences (`OUTLIER_IQR` × IQR outside Q1–Q3)
+
+    @property
+    def iqr(self) -> float:
+        return self.q3 - self.q1
+
+    @property
+    def ops(self) -> float | None:
+        """Operations per second at the median (``1e9 / median_ns``); None for a zero median."""
+        return 1e9 / self.median if self.median > 0 else None
+
+
+def spread(xs: Sequence[float]) -> Spread:
+    """Median, quartiles, min, max and the outlier count of `xs` (ValueError when empty)."""
+    if len(xs) == 0:
+        raise ValueError("spread of an empty sequence")
+    a = np.asarray(xs, dtype=float)
+    q1, med, q3 = (float(q) for q in np.quantile(a, [0.25, 0.5, 0.75]))
+    fence = OUTLIER_IQR * (q3 - q1)
+    outliers = int(np.count_nonzero((a < q1 - fence) | (a > q3 + fence)))
+    return Spread(len(a), med, q1, q3, float(a.min()), float(a.max()), outliers)
+
+
+def _get(ci: RatioCI | Mapping[str, Any], key: str) -> float:
+    value = getattr(ci, key) if isinstance(ci, RatioCI) else ci.get(key)
+    return math.nan if value is None else float(value)
+
+
+def has_ci(ci: RatioCI | Mapping[str, Any] | None) -> bool:
+    """True when `ci` has a finite interval from at least `MIN_ROUNDS_FOR_CI` rounds (else: show no CI)."""
+    if ci is None:
+        return False
+    n = ci.n if isinstance(ci, RatioCI) else int(ci.get("n") or 0)
+    return n >= MIN_ROUNDS_FOR_CI and math.isfinite(_get(ci, "low")) and math.isfinite(_get(ci, "high"))
+
+
+def direction(ratio: float | None) -> str:
+    """The words of the one ratio convention (time ratio new / base, as asv): ``faster`` below 1,
+    ``slower`` above, ``same`` at 1 or without a ratio."""
+    if ratio is None or not math.isfinite(ratio) or ratio == 1.0:
+        return "same"
+    return "faster" if ratio < 1.0 else "slower"
+
+
+def significance(ci: RatioCI | Mapping[str, Any] | None, base_ns: float | None, new_ns: float | None) -> str | None:
+    """``"faster"`` or ``"slower"`` when the change is significant, else None.
+
+    Significant: a CI (`has_ci`: at least `MIN_ROUNDS_FOR_CI` rounds) that excludes 1, and an effect of
+    at least `MIN_EFFECT_RATIO` (2%) of the ratio and `MIN_EFFECT_NS` (1 ms) between the medians.
+    """
+    if ci is None or not has_ci(ci):
+        return None
+    ratio, low, high = _get(ci, "ratio"), _get(ci, "low"), _get(ci, "high")
+    if not (high < 1.0 or low > 1.0) or not math.isfinite(ratio) or abs(ratio - 1.0) < MIN_EFFECT_RATIO:
+        return None
+    if base_ns is None or new_ns is None or not (math.isfinite(base_ns) and math.isfinite(new_ns)):
+        return None
+    if abs(new_ns - base_ns) < MIN_EFFECT_NS:
+        return None
+    return direction(ratio)
+
+
+def half_width(ci: RatioCI | Mapping[str, Any] | None) -> float:
+    """The CI's larger distance from its ratio, relative to the ratio (0.05: within ±5%); inf without a CI."""
+    if ci is None or not has_ci(ci):
+        return math.inf
+    ratio, low, high = _get(ci, "ratio"), _get(ci, "low"), _get(ci, "high")
+    if not math.isfinite(ratio) or ratio <= 0:
+        return math.inf
+    return max(high / ratio - 1.0, 1.0 - low / ratio)
+
+
+__all__ = ["DEFAULT_STATISTIC", "MIN_EFFECT_NS", "MIN_EFFECT_RATIO", "MIN_ROUNDS_FOR_CI", "OUTLIER_IQR",
+           "TARGET_HALF_WIDTH", "RatioCI", "Spread", "Statistic", "direction", "finite_or_none", "half_width",
+           "has_ci", "median", "quantiles", "ratio_ci", "significance", "spread"]

@@ -59,6 +59,9 @@ def phase_colors(c: Mapping[str, Any]) -> dict[str, str]:
             g += 1
     ordered = [r["key"] for r in c["rows"] if r["kind"] == "phase"]
     ordered += [r["key"] for r in c["rows"] if r["kind"] == "detail"]
+    # a row's kind is the baseline's: a parallel section there (score_demo in a sandbox) can be a phase
+    # inside another variant's parallel section, and is drawn there too
+    ordered += [r["key"] for r in c["rows"] if r["key"] not in colors and r["key"] not in ordered]
     for i, key in enumerate(ordered):
         colors[key] = _PALETTE[i % len(_PALETTE)]
     return colors

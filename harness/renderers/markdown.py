@@ -13,9 +13,11 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from harness.processors import UNACCOUNTED
+from harness.processors import GAP_ROWS, STARTUP, UNACCOUNTED, WORKER_STARTUP
 from harness.renderers.base import Renderer
-from harness.units import fmt_ci, fmt_duration, fmt_factor, fmt_pct, fmt_ratio
+from harness.renderers.prose import significant_changes, workload_words
+from harness.stats import MIN_EFFECT_NS, MIN_EFFECT_RATIO, MIN_ROUNDS_FOR_CI, has_ci, significance, spread
+from harness.units import fmt_ci, fmt_duration, fmt_in_unit, fmt_pct, fmt_ratio, pick_unit
 from harness.units import fmt_num as _num
 
 
@@ -31,6 +33,24 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: Sequence
     return out
 
 
+def ratio_cell(ci: Mapping[str, Any] | None, base_ns: float | None, new_ns: float | None) -> str:
+    """A time ratio new / base: ``**0.52× faster** (0.50–0.54)`` when the change is significant
+    (`harness.stats.significance`), ``0.99× (0.95–1.03)`` when not, ``0.52×`` alone without a CI (fewer
+    than `MIN_ROUNDS_FOR_CI` rounds)."""
+    if not ci or ci.get("ratio") is None:
+        return "–"
+    r = fmt_ratio(ci["ratio"])
+    if not has_ci(ci):
+        return r
+    interval = f"({_num(ci['low'])}–{_num(ci['high'])})"
+    word = significance(ci, base_ns, new_ns)
+    return f"**{r} {word}** {interval}" if word else f"{r} {interval}"
+
+
+def _outliers(n: int) -> str:
+    return f"{n} outlier{'s' if n != 1 else ''}"
+
+
 def _short(s: str | None, n: int = 10) -> str:
     return "–" if not s else (s[:n] + "…" if len(s) > n else s)
 
@@ -40,14 +60,16 @@ def row_label(row: Mapping[str, Any]) -> str:
     key = row["key"]
     kind = row["kind"]
     depth = int(row.get("depth") or 0)
-    if key.endswith("/" + UNACCOUNTED):
-        parent = key[: -len(UNACCOUNTED) - 1]
-        label = f"*{UNACCOUNTED}* in {parent}"
+    gap = next((g for g in (*GAP_ROWS, WORKER_STARTUP) if key.endswith("/" + g)), None)
+    if gap is not None:
+        label = f"*{gap}* in {key[: -len(gap) - 1]}"
+    elif key == STARTUP:
+        label = f"*{STARTUP}* (process start → root, before the total)"
     else:
         label = f"`{row['name']}`"
     if kind == "parallel":
         label = f"⇉ `{row['name']}` (parallel section, elapsed)"
-    if kind in ("detail", "detail-unaccounted"):
+    if kind in ("detail", "detail-unaccounted") or (kind == "elapsed" and key != STARTUP):
         label = "&nbsp;&nbsp;" * max(depth - 1, 0) + "↳ " + label
     return label
 
@@ -82,6 +104,7 @@ class MarkdownRenderer(Renderer):
         parts: list[list[str]] = [
             self.header(c),
             self.invalid_banner(c),
+            self.changed(c),
             self.summary(c),
             self.verdicts(c),
             self.phase_table(c),
@@ -106,23 +129,7 @@ class MarkdownRenderer(Renderer):
         best = self._headline(c)
         if best:
             out += [f"> **{best[0]}**: {best[1]}", ""]
-        wl = c.get("workload") or {}
-        bits = []
-        if isinstance(wl, Mapping):
-            ids = wl.get("task_ids") or []
-            shown = ", ".join(ids[:8]) + (f", … ({len(ids)} in all)" if len(ids) > 8 else "")
-            bits.append(f"{wl.get('tasks', len(ids))} task(s) of {wl.get('dataset', '?')} ({shown})")
-            if wl.get("parents") is not None:
-                bits.append(f"{wl.get('parents')} parents × {wl.get('mutants')} mutants")
-            if wl.get("seed") is not None:
-                bits.append(f"seed {wl['seed']}")
-            if wl.get("timeout_s") is not None:
-                bits.append(f"timeout {wl['timeout_s']} s")
-            if wl.get("workers") is not None:
-                bits.append(f"{wl['workers']} workers")
-        else:
-            bits.append(_esc(wl))
-        out.append(f"**Workload:** {' · '.join(bits)}  ")
+        out.append(f"**Workload:** {_esc(workload_words(c.get('workload')))}  ")
         rounds = c.get("rounds")
         warm = meta.get("warmup")
         method = c.get("method") or {}
@@ -130,9 +137,15 @@ class MarkdownRenderer(Renderer):
         measure = f"{rounds} timing round(s)"
         if warm is not None:
             measure += f" after {warm} warm-up round(s)"
-        measure += (f", variants interleaved in a shuffled order each round (seed {meta.get('seed', 0)}), each run "
-                    "in a fresh temporary folder; medians over rounds; ratio = median(variant) / median(baseline) "
-                    f"with a {conf:.0%} paired-bootstrap CI over rounds ({method.get('resamples', 2000)} resamples)")
+        if method.get("paired", True):
+            measure += (f", variants interleaved in a shuffled order each round (seed {meta.get('seed', 0)}), each "
+                        "run in a fresh temporary folder; times are medians over rounds; a ratio is the time ratio "
+                        "new / baseline (below 1: faster), the median over rounds of the per-round ratios, with a "
+                        f"{conf:.0%} paired-bootstrap CI over rounds ({method.get('resamples', 2000)} resamples)")
+        else:
+            measure += ("; the two runs were measured apart (not interleaved); times are medians; a ratio is the "
+                        "time ratio new / base (below 1: faster), the ratio of the medians, with a "
+                        f"{conf:.0%} unpaired-bootstrap CI ({method.get('resamples', 2000)} resamples)")
         out.append(f"**Measurement:** {measure}  ")
         env = c.get("environment") or {}
         env_bits = [f"{env.get('implementation', 'Python')} {env.get('python', '?')}",
@@ -164,8 +177,40 @@ class MarkdownRenderer(Renderer):
         valid = [v for v in c["variants"] if v != c["baseline"] and not c["summary"][v]["invalid"]]
         if not valid:
             return None
-        best = min(valid, key=lambda v: c["summary"][v]["total_median_ns"])
+        def key(v: str) -> float:
+            r = c["summary"][v].get("ratio") or {}
+            return r["ratio"] if r.get("ratio") is not None else c["summary"][v]["total_median_ns"]
+
+        best = min(valid, key=key)
         return best, c["verdicts"][best]
+
+    def changed(self, c: Mapping[str, Any], limit: int = 10) -> list[str]:
+        """The short list at the top: what changed significantly (asv's "changed significantly"), or one
+        plain line saying why there is none."""
+        if len(c["variants"]) < 2:
+            return []
+        rounds = int(c.get("rounds") or 0)
+        if rounds < MIN_ROUNDS_FOR_CI:
+            return [f"Fewer than {MIN_ROUNDS_FOR_CI} timing rounds ({rounds}): no confidence intervals and no "
+                    "change marked significant; run more rounds (`--rounds 5` or more) for them."]
+        found = significant_changes(c)
+        minimum = f"CI excludes 1, and at least {MIN_EFFECT_RATIO:.0%} and {fmt_duration(MIN_EFFECT_NS)}"
+        out = ["## Changed significantly", ""]
+        if not found:
+            return out + [f"Nothing changed significantly ({minimum})."]
+        b_scale, b_unit = pick_unit(x["base_ns"] for x in found)
+        n_scale, n_unit = pick_unit(x["new_ns"] for x in found)
+        rows = []
+        for x in found[:limit]:
+            mark = "−" if x["direction"] == "faster" else "+"
+            rows.append([mark, f"**{x['variant']}**", "**total**" if x["phase"] == "total" else f"`{x['phase']}`",
+                         fmt_in_unit(x["base_ns"], b_scale), fmt_in_unit(x["new_ns"], n_scale),
+                         f"**{fmt_ratio(x['ratio'])} {x['direction']}** ({_num(x['low'])}–{_num(x['high'])})"])
+        out += _table(["", "variant", "phase", f"baseline ({b_unit})", f"variant ({n_unit})",
+                       "ratio new / baseline (95% CI)"], rows, ["c", "l", "l", "r", "r", "r"])
+        more = f" ({len(found) - limit} more in the tables below)" if len(found) > limit else ""
+        out += ["", f"Significant: {minimum}. − faster, + slower{more}."]
+        return out
 
     def invalid_banner(self, c: Mapping[str, Any]) -> list[str]:
         out: list[str] = []
@@ -190,27 +235,36 @@ class MarkdownRenderer(Renderer):
 
     def summary(self, c: Mapping[str, Any]) -> list[str]:
         out = ["## Summary", ""]
+        base = c["summary"][c["baseline"]]
+        spreads = {v: spread(c["summary"][v]["total_samples_ns"] or [c["summary"][v]["total_median_ns"]])
+                   for v in c["variants"]}
+        t_scale, t_unit = pick_unit(c["summary"][v]["total_median_ns"] for v in c["variants"])
+        c_scale, c_unit = pick_unit(c["summary"][v]["cpu_median_ns"] for v in c["variants"])
         rows = []
         for v in c["variants"]:
-            s = c["summary"][v]
-            ratio = s.get("ratio")
+            s, sp = c["summary"][v], spreads[v]
             if v == c["baseline"]:
-                vs, speed, dig = "1× (reference)", "–", "✓ reference" if s.get("digest") else "–"
+                vs, dig = "1× (reference)", "✓ reference" if s.get("digest") else "–"
             else:
-                vs = fmt_ci(ratio)
-                speed = fmt_factor(ratio["ratio"] if ratio else None)
+                vs = ratio_cell(s.get("ratio"), base["total_median_ns"], s["total_median_ns"])
                 dig = {True: "✓ identical", False: "✗ **DIFFERS: INVALID**", None: "? not recorded"}[s["digest_ok"]]
-            cpu = fmt_duration(s["cpu_median_ns"])
+            cpu = fmt_in_unit(s["cpu_median_ns"], c_scale)
             if s.get("worker_cpu_median_ns") is not None:
-                cpu += f" + {fmt_duration(s['worker_cpu_median_ns'])} in workers"
-            spread = f"{fmt_duration(s['total_min_ns'])} – {fmt_duration(s['total_max_ns'])}"
+                cpu += f" + {fmt_in_unit(s['worker_cpu_median_ns'], c_scale)} in workers"
+            ops = _num(sp.ops) if sp.ops is not None else "–"
             name = f"**{v}**" if not s["invalid"] else f"~~{v}~~ ✗"
-            rows.append([name, f"**{fmt_duration(s['total_median_ns'])}**", spread, cpu, vs, speed, dig])
-        out += _table(["variant", "total (median)", "min – max", "CPU (median)", "vs baseline (95% CI)", "speed",
-                       "result digest"], rows, ["l", "r", "r", "r", "r", "r", "l"])
-        out += ["", f"Total = wall time of the whole run (root span), median of {c['rounds']} round(s). CPU: the main "
-                "process's CPU time, plus the worker processes' CPU where tasks ran in workers. Ratios in **bold** "
-                "have a confidence interval that excludes 1."]
+            rows.append([name, f"**{fmt_in_unit(s['total_median_ns'], t_scale)}**", fmt_in_unit(sp.iqr, t_scale),
+                         str(sp.outliers), f"{fmt_in_unit(s['total_min_ns'], t_scale)} – "
+                         f"{fmt_in_unit(s['total_max_ns'], t_scale)}", ops, cpu, vs, dig])
+        out += _table(["variant", f"total, median ({t_unit})", f"IQR ({t_unit})", "outliers", f"min – max ({t_unit})",
+                       "runs/s", f"CPU, median ({c_unit})", "ratio new / baseline (95% CI)", "result digest"],
+                      rows, ["l", "r", "r", "r", "r", "r", "r", "r", "l"])
+        out += ["", f"Total = wall time of the whole run (root span), median of {c['rounds']} round(s); IQR = "
+                "interquartile range; outliers = rounds beyond 1.5 IQR of the quartiles; runs/s = 1 / median. CPU: "
+                "the main process's CPU time, plus the worker processes' CPU where tasks ran in workers. Ratios are "
+                "time ratios new / baseline (below 1: faster); **bold** with the word faster or slower only when "
+                f"the change is significant (at least {MIN_ROUNDS_FOR_CI} rounds, a CI that excludes 1, at least "
+                f"{MIN_EFFECT_RATIO:.0%} and {fmt_duration(MIN_EFFECT_NS)})."]
         return out
 
     def verdicts(self, c: Mapping[str, Any]) -> list[str]:
@@ -224,13 +278,16 @@ class MarkdownRenderer(Renderer):
         variants = c["variants"]
         base = c["baseline"]
         out = ["## Per-phase times", ""]
-        header = ["phase", *[f"{v}" for v in variants]]
+        scale, unit = pick_unit(cell["median_ns"] for r in c["rows"] if r["kind"] != "group"
+                                for cell in r["cells"].values())
+        header = ["phase", *[f"{v} ({unit})" for v in variants]]
         rows = []
         any_sum = any(cell.get("summed") for r in c["rows"] for cell in r["cells"].values())
         for r in c["rows"]:
             if r["kind"] == "group":
                 continue
             line = [row_label(r)]
+            ref = r["cells"].get(base)
             for v in variants:
                 cell = r["cells"].get(v)
                 if cell is None:
@@ -240,27 +297,33 @@ class MarkdownRenderer(Renderer):
                 share = fmt_pct(cell["share"], 1 if (cell["share"] or 0) < 0.1 else 0)
                 if cell["share_base"] != "total":
                     share += "ᵇ"
-                text = f"{sigma}{fmt_duration(cell['median_ns'])} · {share}"
+                sp = spread(cell.get("samples_ns") or [cell["median_ns"]])
+                text = (f"{sigma}{fmt_in_unit(cell['median_ns'], scale)} (IQR {fmt_in_unit(sp.iqr, scale)}, "
+                        f"{_outliers(sp.outliers)}) · {share}")
                 if cell.get("concurrent"):
                     text = "⇉ " + text
                 if v != base:
-                    text += "<br>" + (fmt_ci(cell["ratio"]) if cell.get("ratio") else "–")
+                    text += "<br>" + ratio_cell(cell.get("ratio"), ref["median_ns"] if ref else None, cell["median_ns"])
                 line.append(text)
             rows.append(line)
         totals = ["**total**"]
+        b_total = c["summary"][base]["total_median_ns"]
         for v in variants:
             s = c["summary"][v]
-            text = f"**{fmt_duration(s['total_median_ns'])}** · 100%"
+            sp = spread(s.get("total_samples_ns") or [s["total_median_ns"]])
+            text = (f"**{fmt_in_unit(s['total_median_ns'], scale)}** (IQR {fmt_in_unit(sp.iqr, scale)}, "
+                    f"{_outliers(sp.outliers)}) · 100%")
             if v != base:
-                text += "<br>" + fmt_ci(s.get("ratio"))
+                text += "<br>" + ratio_cell(s.get("ratio"), b_total, s["total_median_ns"])
             totals.append(text)
         rows.append(totals)
         out += _table(header, rows)
         ok = all(a["ok"] for a in c.get("arithmetic", ()) if "elapsed" in a["what"])
         notes = [
-            f"Each cell: median over {c['rounds']} round(s) · share of the variant's total"
-            + (" · ratio to the baseline's median (95% CI), **bold** when the CI excludes 1." if len(variants) > 1
-               else "."),
+            f"Each cell: median over {c['rounds']} round(s) in {unit} (interquartile range, outliers beyond 1.5 IQR) "
+            "· share of the variant's total"
+            + (" · time ratio new / baseline (95% CI), **bold** with faster or slower only when significant (see "
+               "Summary)." if len(variants) > 1 else "."),
             f"Phase rows (not ↳) add up to the total in every round: {'✓ exact' if ok else '✗ see Checks'}; their "
             "medians need not add up exactly. ↳ rows are inside the phase above them and are not added again. "
             f"*{UNACCOUNTED}* rows are the time inside a span that no child span covers.",
@@ -279,6 +342,8 @@ class MarkdownRenderer(Renderer):
     def cpu_table(self, c: Mapping[str, Any]) -> list[str]:
         variants = c["variants"]
         rows = []
+        scale, unit = pick_unit(cell["cpu_median_ns"] for r in c["rows"] if r["partition"]
+                                for cell in r["cells"].values())
         for r in c["rows"]:
             if not r["partition"]:
                 continue
@@ -286,10 +351,10 @@ class MarkdownRenderer(Renderer):
             for v in variants:
                 cell = r["cells"].get(v)
                 line.append("–" if cell is None else ("Σ " if cell["summed"] else "") +
-                            fmt_duration(cell["cpu_median_ns"]))
+                            fmt_in_unit(cell["cpu_median_ns"], scale))
             rows.append(line)
         out = ["<details><summary>CPU time per phase (median)</summary>", ""]
-        out += _table(["phase", *variants], rows)
+        out += _table(["phase", *[f"{v} ({unit})" for v in variants]], rows)
         out += ["", "CPU time of the process (or, for Σ rows, of the worker) that ran the phase. Work sent to "
                 "worker processes from a phase in the main process does not count in that phase's CPU: see "
                 "Concurrency for the workers' CPU.", "", "</details>"]
@@ -303,18 +368,20 @@ class MarkdownRenderer(Renderer):
         base = c["baseline"]
         b = c["summary"][base]
         out = ["## The journey", ""]
-        rows = [["0", f"**{base}**", _esc(summaries.get(base, "")), fmt_duration(b["total_median_ns"]), "–", "–",
-                 "1×"]]
+        scale, unit = pick_unit([b["total_median_ns"], *(s["total_median_ns"] for s in steps)])
+        rows = [["0", f"**{base}**", _esc(summaries.get(base, "")), fmt_in_unit(b["total_median_ns"], scale), "–",
+                 "–", "1×"]]
         for i, s in enumerate(steps, 1):
             prev_total = s["total_median_ns"] - s["delta_ns"]
             pct = s["delta_ns"] / prev_total if prev_total else math.nan
-            delta = f"{'+' if s['delta_ns'] >= 0 else '−'}{fmt_duration(abs(s['delta_ns']))} ({pct:+.0%})"
+            delta = f"{'+' if s['delta_ns'] >= 0 else '−'}{fmt_in_unit(abs(s['delta_ns']), scale)} ({pct:+.0%})"
             inv = " ✗" if c["summary"][s["variant"]]["invalid"] else ""
             rows.append([str(i), f"**{s['variant']}**{inv}", _esc(summaries.get(s["variant"], "")),
-                         fmt_duration(s["total_median_ns"]), delta, fmt_ci(s["step_ratio"]),
-                         fmt_ci(s.get("cumulative_ratio"))])
-        out += _table(["step", "variant", "what changed", "total", "change vs previous step", "ratio vs previous (CI)",
-                       "vs baseline"], rows, ["r", "l", "l", "r", "r", "r", "r"])
+                         fmt_in_unit(s["total_median_ns"], scale), delta,
+                         ratio_cell(s["step_ratio"], prev_total, s["total_median_ns"]),
+                         ratio_cell(s.get("cumulative_ratio"), b["total_median_ns"], s["total_median_ns"])])
+        out += _table(["step", "variant", "what changed", f"total ({unit})", f"change vs previous step ({unit})",
+                       "ratio vs previous (CI)", "ratio vs baseline (CI)"], rows, ["r", "l", "l", "r", "r", "r", "r"])
         return out
 
     def bottlenecks(self, c: Mapping[str, Any]) -> list[str]:
@@ -369,16 +436,17 @@ class MarkdownRenderer(Renderer):
 
     def concurrency(self, c: Mapping[str, Any]) -> list[str]:
         rows = []
+        scale, unit = pick_unit(r["wall_median_ns"] for r in c.get("concurrency") or [])
         for r in c.get("concurrency") or []:
             rows.append([f"**{r['variant']}**", f"`{r['key']}`" + (" (Σ)" if r["summed"] else ""),
                          str(r["workers"]), "–" if r.get("tasks") is None else str(r["tasks"]),
-                         fmt_duration(r["wall_median_ns"]), fmt_duration(r["busy_median_ns"]),
+                         fmt_in_unit(r["wall_median_ns"], scale), fmt_in_unit(r["busy_median_ns"], scale),
                          _num(r["speedup"]) + "×" if r.get("speedup") is not None else "–",
                          fmt_pct(r.get("efficiency")), fmt_pct(r.get("cpu_efficiency"))])
         if not rows:
             return ["## Concurrency", "", "No variant ran concurrent work."]
         out = ["## Concurrency", ""]
-        out += _table(["variant", "phase", "workers", "jobs", "wall (elapsed)", "busy (Σ workers)",
+        out += _table(["variant", "phase", "workers", "jobs", f"wall, elapsed ({unit})", f"busy, Σ workers ({unit})",
                        "busy / wall", "efficiency", "CPU efficiency"], rows)
         out += ["", "Medians over rounds. busy = Σ of the workers' job times; efficiency = busy / (wall × workers); "
                 "CPU efficiency = the workers' CPU / (wall × workers): low values mean the workers waited "

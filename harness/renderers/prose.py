@@ -6,10 +6,12 @@ Pure functions of the comparison's model objects; the processor stores their tex
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from harness.units import fmt_duration, fmt_factor
+from harness.stats import MIN_EFFECT_NS, MIN_EFFECT_RATIO, MIN_ROUNDS_FOR_CI, RatioCI, direction, has_ci, significance
+from harness.units import fmt_duration
 
 if TYPE_CHECKING:
     from harness.processors.compare.model import Bottleneck, PredictionItem, VariantSummary
@@ -24,6 +26,91 @@ def prediction_named(items: Sequence[PredictionItem], difference_ns: float, tota
     return f"{big.label} ({sign}{fmt_duration(abs(big.delta_ns))})"
 
 
+def _ids(ids: Sequence[Any], shown: int = 6) -> str:
+    text = ", ".join(str(i) for i in ids[:shown])
+    return text + (f", … ({len(ids)} in all)" if len(ids) > shown else "")
+
+
+def workload_words(wl: Any) -> str:
+    """A workload description (a run record's ``workload``) in words, e.g. ``2 tasks of arc1-train
+    (007bbfb7, 00d62c1b) · 16 parents × 4 mutants · seed 0 · timeout 5 s · 1 worker``; keys it does not
+    know are shown as ``key value``; a non-dict is shown as text."""
+    if wl is None:
+        return "not recorded"
+    if not isinstance(wl, Mapping):
+        return str(wl)
+    rest = dict(wl)
+    bits = []
+    tasks = rest.pop("tasks", None)
+    ids = rest.pop("task_ids", None)
+    if isinstance(tasks, (list, tuple)):
+        ids, tasks = list(tasks), len(tasks)
+    dataset = rest.pop("dataset", None)
+    if tasks is not None or ids:
+        count = tasks if tasks is not None else len(ids or ())
+        text = f"{count} task{'s' if count != 1 else ''}" + (f" of {dataset}" if dataset else "")
+        bits.append(text + (f" ({_ids(list(ids))})" if ids else ""))
+    elif dataset:
+        bits.append(f"dataset {dataset}")
+    parents, mutants = rest.pop("parents", None), rest.pop("mutants", None)
+    if parents is not None:
+        bits.append(f"{parents} parents × {mutants} mutants" if mutants is not None else f"{parents} parents")
+    if rest.get("seed") is not None:
+        bits.append(f"seed {rest.pop('seed')}")
+    for key in ("timeout_s", "timeout"):
+        if rest.get(key) is not None:
+            bits.append(f"timeout {float(rest.pop(key)):g} s")
+        rest.pop(key, None)
+    workers = rest.pop("workers", None)
+    if workers is not None:
+        bits.append(f"{workers} worker{'s' if workers != 1 else ''}")
+    bits += [f"{k} {v}" for k, v in rest.items() if v is not None and not isinstance(v, (dict, list))]
+    return " · ".join(bits) or "not described"
+
+
+def ratio_words(r: RatioCI, base_ns: float, new_ns: float, what: str = "total") -> str:
+    """A ratio in the one convention (time ratio new / base; faster / slower), with its CI when it has one."""
+    if not math.isfinite(r.ratio):
+        return f"no ratio for the {what} (the baseline took no time)"
+    if not has_ci(r):
+        return (f"{r.ratio:.2f}× the baseline's time ({direction(r.ratio)}) over {r.n} round(s): fewer than "
+                f"{MIN_ROUNDS_FOR_CI} rounds, no confidence interval")
+    interval = f"95% CI {r.low:.2f}–{r.high:.2f}"
+    word = significance(r, base_ns, new_ns)
+    if word is not None:
+        return f"{r.ratio:.2f}× the baseline's time: {word} ({interval})"
+    if r.excludes_one:
+        return (f"no meaningful change in the {what} ({r.ratio:.2f}×, {interval}: below the minimum effect of "
+                f"{MIN_EFFECT_RATIO:.0%} and {fmt_duration(MIN_EFFECT_NS)})")
+    return f"no measurable change in the {what} ({r.ratio:.2f}×, {interval} includes 1)"
+
+
+def significant_changes(c: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What changed significantly (`harness.stats.significance`), from a comparison's dict: every valid
+    variant's total and rows, totals first, then the largest changes first (asv's "changed significantly")."""
+    base = c["baseline"]
+    out: list[dict[str, Any]] = []
+
+    def add(v: str, phase: str, ci: Mapping[str, Any] | None, base_ns: float | None, new_ns: float | None) -> None:
+        word = significance(ci, base_ns, new_ns)
+        if word is None or ci is None:
+            return
+        out.append({"variant": v, "phase": phase, "base_ns": base_ns, "new_ns": new_ns, "ratio": ci["ratio"],
+                    "low": ci["low"], "high": ci["high"], "n": ci["n"], "direction": word})
+
+    for v in c["variants"]:
+        s = c["summary"][v]
+        if v == base or s.get("invalid"):
+            continue
+        add(v, "total", s.get("ratio"), c["summary"][base]["total_median_ns"], s["total_median_ns"])
+        for r in c["rows"]:
+            cell, ref = r["cells"].get(v), r["cells"].get(base)
+            if r["kind"] == "group" or cell is None or ref is None:
+                continue
+            add(v, r["key"], cell.get("ratio"), ref["median_ns"], cell["median_ns"])
+    return sorted(out, key=lambda x: (x["phase"] != "total", -abs(math.log(x["ratio"]))))
+
+
 def verdict_line(v: str, baseline: str, summary: Mapping[str, VariantSummary],
                  bottlenecks: Mapping[str, Bottleneck]) -> str:
     """One sentence per variant: its speed-up with CI, whether its results are identical, the bottleneck."""
@@ -35,17 +122,8 @@ def verdict_line(v: str, baseline: str, summary: Mapping[str, VariantSummary],
     elif v == baseline:
         lead = f"reference: {fmt_duration(s.total_median_ns)} median total over {s.rounds} round(s)"
     else:
-        r = s.ratio
-        assert r is not None
-        if r.n < 2:
-            lead = f"{fmt_factor(r.ratio)} (one round: no confidence interval)"
-        elif r.excludes_one:
-            if r.ratio <= 1:
-                lead = f"{fmt_factor(r.ratio)} (CI {1 / r.high:.2f}–{1 / r.low:.2f}×)"
-            else:
-                lead = f"{fmt_factor(r.ratio)} (CI {r.low:.2f}–{r.high:.2f}×)"
-        else:
-            lead = f"no measurable change in total ({r.ratio:.2f}×, CI {r.low:.2f}–{r.high:.2f} includes 1)"
+        assert s.ratio is not None
+        lead = ratio_words(s.ratio, summary[baseline].total_median_ns, s.total_median_ns, "total")
     parts = [lead]
     if v != baseline and not s.invalid:
         parts.append("results identical" if s.digest_ok else "results not checked (no digest)")
@@ -60,4 +138,4 @@ def verdict_line(v: str, baseline: str, summary: Mapping[str, VariantSummary],
     return ", ".join(parts[:2]) + ("; " + "; ".join(parts[2:]) if len(parts) > 2 else "")
 
 
-__all__ = ["prediction_named", "verdict_line"]
+__all__ = ["prediction_named", "ratio_words", "significant_changes", "verdict_line", "workload_words"]

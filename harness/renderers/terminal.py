@@ -244,11 +244,12 @@ class TerminalRenderer(Renderer):
         text.append(f"{record.get('name', 'run')}", style="bold")
         if record.get("variant") is not None:
             text.append(f"  variant={record['variant']}")
-        if record.get("workload") is not None:
-            wl = str(record["workload"])
-            text.append(f"  workload={wl if len(wl) <= 60 else wl[:59] + '…'}")
         text.append(f"  {record.get('created', '')}", style="dim")
         text.append("\n")
+        if record.get("workload") is not None:
+            from harness.renderers.prose import workload_words
+
+            text.append(f"workload: {workload_words(record['workload'])}\n")
         bits = [
             f"python {env.get('python', '?')}",
             f"{env.get('cpu_model', '?')} ×{env.get('cpu_count', '?')}",

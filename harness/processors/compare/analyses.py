@@ -80,8 +80,7 @@ def summarise(t: Tables, baseline: str, changed: Mapping[str, tuple[str, ...]], 
         worker_cpu = [w for w in (_worker_cpu(tree) for tree in t.trees[v]) if w is not None]
         ratio = None
         if v != baseline:
-            n = min(t.rounds[v], t.rounds[baseline])
-            ratio = ci.ratio(t.totals[baseline][:n], t.totals[v][:n])
+            ratio = ci.ratio(t.totals[baseline], t.totals[v])
         totals = t.totals[v]
         summary[v] = VariantSummary(
             name=v, rounds=t.rounds[v], total_samples_ns=tuple(totals), total_median_ns=med(totals),
@@ -98,9 +97,8 @@ def journey(t: Tables, summary: Mapping[str, VariantSummary], ci: CIOptions) -> 
     """Each variant against the one before it (in display order) and against the baseline."""
     steps = []
     for prev, v in zip(t.variants, t.variants[1:], strict=False):
-        n = min(t.rounds[v], t.rounds[prev])
         mv, mp = summary[v].total_median_ns, summary[prev].total_median_ns
-        steps.append(JourneyStep(v, prev, mv, mv - mp, ci.ratio(t.totals[prev][:n], t.totals[v][:n]),
+        steps.append(JourneyStep(v, prev, mv, mv - mp, ci.ratio(t.totals[prev], t.totals[v]),
                                  summary[v].ratio))
     return tuple(steps)
 
@@ -284,7 +282,7 @@ def gaps(t: Tables, rows: Sequence[Row], profiles: Mapping[str, Mapping[str, Any
         found = []
         for r in rows:
             cell = r.cells.get(v)
-            if not r.unaccounted or cell is None:
+            if not r.gap or cell is None:
                 continue
             share = cell.attributed_share
             if cell.median_ns < min_ns or share is None:

@@ -10,6 +10,7 @@ from harness.processors.compare.extract import build_tables
 from harness.processors.compare.model import SCHEMA_ID, Comparison
 from harness.processors.compare.rows import CIOptions, build_rows
 from harness.renderers.prose import verdict_line
+from harness.stats import MIN_EFFECT_NS, MIN_EFFECT_RATIO, MIN_ROUNDS_FOR_CI
 
 
 def _check(records: Mapping[str, Sequence[Any]], baseline: str, timeline_variant: str | None) -> None:
@@ -37,6 +38,7 @@ def compare_records(
     gap_min_share: float = 0.01,
     gap_min_ns: int = 1_000_000,
     timeline_max_bars: int = 4000,
+    paired: bool = True,
 ) -> Comparison:
     """Compare the variants' timing rounds phase by phase (see the package docstring).
 
@@ -45,10 +47,12 @@ def compare_records(
     ``{variant: phase names it changes vs the baseline}`` for the Amdahl prediction (variants missing
     get none). `profiles`: ``{variant: passes.profile section}`` of a profile pass, for the gaps.
     `containers`: names of nodes expanded into phase rows (default: nodes with grandchildren).
+    `paired`: round ``i`` of every variant was measured in the same interleaved round (ratios are then the
+    median of per-round ratios); False for runs measured apart (two saved runs: the ratio of medians).
     """
     _check(records, baseline, timeline_variant)
     t = build_tables(records, baseline, containers)
-    ci = CIOptions(resamples, confidence, seed)
+    ci = CIOptions(resamples, confidence, seed, paired)
     rows = build_rows(t, baseline, ci)
     changed_t = {k: tuple(vs) for k, vs in (changed or {}).items()}
     prints = an.fingerprints(t)
@@ -59,7 +63,13 @@ def compare_records(
     first = t.data[baseline][0]
     method = {
         "statistic": "median over rounds",
-        "ratio": "median(variant) / median(baseline), paired bootstrap over rounds",
+        "ratio": ("median over rounds of variant[i] / baseline[i] (time ratio: below 1 is faster), paired bootstrap "
+                  "over rounds" if paired else "median(variant) / median(baseline) (time ratio: below 1 is faster), "
+                  "unpaired bootstrap (the runs were measured apart, not interleaved)"),
+        "statistic_id": ci.statistic,
+        "paired": paired,
+        "min_rounds_for_ci": MIN_ROUNDS_FOR_CI,
+        "min_effect": {"ratio": MIN_EFFECT_RATIO, "ns": MIN_EFFECT_NS},
         "confidence": confidence,
         "resamples": resamples,
         "seed": seed,

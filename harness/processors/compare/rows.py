@@ -9,20 +9,33 @@ from dataclasses import dataclass, replace
 from harness.processors import UNACCOUNTED
 from harness.processors.compare.extract import PARTITION_KINDS, RowPath, Tables, busy
 from harness.processors.compare.model import Cell, Row
-from harness.stats import RatioCI, median, ratio_ci
+from harness.stats import DEFAULT_STATISTIC, RatioCI, median, ratio_ci
 
 
 @dataclass(frozen=True)
 class CIOptions:
-    """How the bootstrap confidence intervals are computed."""
+    """How the bootstrap confidence intervals are computed: paired rounds (an interleaved measurement) use
+    `DEFAULT_STATISTIC`, the median of per-round ratios; unpaired samples (two saved runs measured apart)
+    the ratio of medians, the only ratio they have."""
 
     resamples: int = 2000
     confidence: float = 0.95
     seed: int = 0
+    paired: bool = True
+
+    @property
+    def statistic(self) -> str:
+        return DEFAULT_STATISTIC if self.paired else "ratio of medians"
 
     def ratio(self, baseline: Sequence[float], variant: Sequence[float]) -> RatioCI:
-        """median(variant) / median(baseline), paired bootstrap over rounds."""
-        return ratio_ci(baseline, variant, resamples=self.resamples, confidence=self.confidence, seed=self.seed)
+        """variant / baseline with its bootstrap CI over rounds (see the class docstring); paired: the
+        rounds both have (the first ``min(len)``)."""
+        if not self.paired:
+            return ratio_ci(baseline, variant, paired=False, resamples=self.resamples, confidence=self.confidence,
+                            seed=self.seed)
+        n = min(len(baseline), len(variant))
+        return ratio_ci(baseline[:n], variant[:n], resamples=self.resamples, confidence=self.confidence,
+                        seed=self.seed, statistic=DEFAULT_STATISTIC)
 
 
 def med(xs: Sequence[float]) -> float:
@@ -64,7 +77,7 @@ def _cell(t: Tables, v: str, path: RowPath, baseline: str, busy_of: Mapping[RowP
         bx = t.samples(baseline, path)
         n = min(len(bx), len(xs))
         if n and med(bx[:n]) > 0 and med(xs[:n]) >= 0:
-            ratio = ci.ratio(bx[:n], xs[:n])
+            ratio = ci.ratio(bx, xs)
         cpu_ratio = ratio_or_none(med(cs), med(t.samples(baseline, path, cpu=True)))
     return Cell(
         samples_ns=tuple(xs), cpu_samples_ns=tuple(cs), median_ns=m, cpu_median_ns=med(cs), share=share,

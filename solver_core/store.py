@@ -44,7 +44,7 @@ from functools import cache
 from pathlib import Path
 
 from harness.atomic import write_atomic
-from solver_core.safe_read import UnsafeRead, decode_json, describe, read_regular
+from harness.safe_read import UnsafeRead, decode_json, describe, read_regular
 from solver_core.tasks import TASK_ID
 
 POOL_SIZE = 32

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from solver_core.safe_read import UnsafeRead, describe, load_json
+from harness.safe_read import UnsafeRead, describe, load_json
 from solver_core.types import Grid
 
 MIN_SIDE = 1

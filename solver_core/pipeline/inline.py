@@ -28,7 +28,7 @@ from solver_core.program import (
     parse_function,
     render,
 )
-from solver_core.safe_read import UnsafeRead, load_json
+from harness.safe_read import UnsafeRead, load_json
 from solver_core.store import MD5, atomic_write_text
 
 #: Largest canonical expression, in DSL calls, before a program is refused as a blow-up.

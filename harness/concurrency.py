@@ -44,6 +44,8 @@ class Traced(Generic[T]):
     end_ns: int
     cpu_ns: int = 0
     task: str | None = None
+    #: in a profile pass: the worker's pyinstrument session of this task (``Session.to_json()``)
+    profile: dict[str, Any] | None = None
 
     @property
     def wall_ns(self) -> int:

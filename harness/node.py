@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
+from time import perf_counter_ns
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,12 +31,33 @@ if TYPE_CHECKING:
     from harness.recorder import Recorder
 
 _NO_MIN = 1 << 62
+#: A merged task may start or end this far outside its call before its clock is taken as foreign.
+CLOCK_SLACK_NS = 1_000_000
+#: Busy intervals are coalesced when a node holds more than this many.
+_COMPACT_AT = 4096
 
 #: Values of the ``concurrency`` field of a concurrent node (see SCHEMA.md).
 KIND_WORKERS = "workers"
 KIND_DECLARED = "declared"
 KIND_OVERLAPPING_CALLS = "overlapping-calls"
 KIND_OVERLAPPING_CHILDREN = "overlapping-children"
+
+
+def coalesce(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, disjoint intervals covering the same time as `intervals` (``(start, end)`` pairs)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(intervals):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def interval_union(intervals: list[tuple[int, int]]) -> int:
+    """Length of the union of `intervals` (ns)."""
+    return sum(e - s for s, e in coalesce(intervals) if e > s)
 
 
 def jsonable(value: Any) -> Any:
@@ -98,6 +120,12 @@ class SpanNode:
         "worker_labels",
         "tasks",
         "task_samples",
+        # union of busy intervals (for the `(no worker busy)` row)
+        "busy_iv",
+        "iv_foreign",
+        "union_base_ns",
+        "union_absorbed",
+        "union_unknown",
     )
 
     def __init__(self, name: str, parent: SpanNode | None = None, rec: Recorder | None = None) -> None:
@@ -135,6 +163,15 @@ class SpanNode:
         self.worker_labels: dict[str, None] = {}
         self.tasks = 0
         self.task_samples: list[tuple[int, int, str]] | None = None
+        #: merged tasks' (start_ns, end_ns), clipped to the call they were merged in (kept compact)
+        self.busy_iv: list[tuple[int, int]] = []
+        #: tasks whose times fell outside the open call: their clock is not this process's
+        self.iv_foreign = 0
+        #: busy union absorbed from exported dicts (`busy_union_ns`), and whether that covers the children
+        self.union_base_ns = 0
+        self.union_absorbed = False
+        #: absorbed concurrent work without a busy union (an older record): the union is estimated
+        self.union_unknown = False
 
     def __repr__(self) -> str:
         return f"SpanNode({self.name!r}, count={self.count}, wall_ns={self.wall_ns}, children={len(self.children)})"
@@ -155,6 +192,9 @@ class SpanNode:
     def merge(self, traced: Traced[Any]) -> Any:
         """Merge a worker's :class:`~harness.concurrency.Traced` value under this span; return its result."""
         self.worker_busy_ns += traced.end_ns - traced.start_ns
+        self._busy_interval(traced.start_ns, traced.end_ns)
+        if traced.profile is not None and self.rec is not None:
+            self.rec.worker_profiles.append((tuple(self.path), traced.worker, traced.profile))
         self.worker_cpu_ns += traced.cpu_ns
         self.worker_labels[traced.worker] = None
         self.tasks += 1
@@ -171,6 +211,48 @@ class SpanNode:
                 for child in spans.get("children", ()):
                     self._absorb_child(child, keep)
         return traced.result
+
+    def _busy_interval(self, start: int, end: int) -> None:
+        """Keep a merged task's interval for the busy union (clipped to the open call; see `union_ns`)."""
+        if self.open:
+            now = perf_counter_ns()
+            if start < self.u_t0 - CLOCK_SLACK_NS or end > now + CLOCK_SLACK_NS:
+                self.iv_foreign += 1  # not this host's clock (or not inside this call)
+            start, end = max(start, self.u_t0), min(end, now)
+        if end > start:
+            iv = self.busy_iv
+            iv.append((start, end))
+            if len(iv) > _COMPACT_AT:
+                self.busy_iv = coalesce(iv)
+
+    def busy_union(self) -> tuple[int, bool]:
+        """``(ns, estimated)``: the time during which a worker of this concurrent node was busy or one of
+        its own-process children ran (the union of their intervals, at most `wall_ns`).
+
+        Exact when the intervals are known on this process's clock; otherwise estimated as
+        busy / workers (+ the own-process children's wall), and flagged.
+        """
+        kind = self.concurrency
+        wall = self.wall_ns
+        estimated = self.iv_foreign > 0 or self.union_unknown
+        if self.union_absorbed:
+            return min(wall, self.union_base_ns + interval_union(self.busy_iv)), estimated
+        ivs = list(self.busy_iv)
+        local_wall = 0
+        missing = False
+        for c in self.children.values():
+            if c.remote:
+                continue
+            if c.samples is not None:
+                ivs.extend((s, e) for s, e, _ in c.samples)
+            elif c.wall_ns:
+                local_wall += c.wall_ns
+                missing = True
+        if kind != KIND_WORKERS and missing:  # overlapping local children without intervals
+            return min(wall, self.busy_ns // max(self.workers, 1)), True
+        if kind == KIND_WORKERS and self.tasks and not self.busy_iv:
+            return min(wall, self.worker_busy_ns // max(self.workers, 1) + local_wall), True
+        return min(wall, self.union_base_ns + interval_union(ivs) + local_wall), estimated or missing
 
     # -- tree building ----------------------------------------------------------------------------
     def child(self, name: str) -> SpanNode:
@@ -213,6 +295,14 @@ class SpanNode:
         if d.get("remote"):
             self.remote = True
         kind = d.get("concurrency") if d.get("concurrent") else None
+        if kind is not None and kind != KIND_OVERLAPPING_CALLS:
+            if "busy_union_ns" in d:
+                self.union_base_ns += int(d["busy_union_ns"])
+                self.union_absorbed = True
+            else:
+                self.union_unknown = True
+            if d.get("union_estimated"):
+                self.union_unknown = True
         busy = int(d.get("busy_ns", wall))
         workers = int(d.get("workers", 0))
         if kind == KIND_OVERLAPPING_CALLS:
@@ -334,6 +424,11 @@ class SpanNode:
                 d["busy_cpu_ns"] = self.worker_cpu_ns
                 d["tasks"] = self.tasks
                 d["worker_labels"] = list(self.worker_labels)
+            if kind != KIND_OVERLAPPING_CALLS:
+                union, estimated = self.busy_union()
+                d["busy_union_ns"] = union
+                if estimated:
+                    d["union_estimated"] = True
         if self.remote:
             d["remote"] = True
         if self.open:
@@ -357,10 +452,13 @@ class SpanNode:
 
 
 __all__ = [
+    "CLOCK_SLACK_NS",
     "KIND_DECLARED",
     "KIND_OVERLAPPING_CALLS",
     "KIND_OVERLAPPING_CHILDREN",
     "KIND_WORKERS",
     "SpanNode",
+    "coalesce",
+    "interval_union",
     "jsonable",
 ]

@@ -39,6 +39,9 @@ class Recorder:
     exits: the root aggregates.
     """
 
+    #: pid of the process whose first outermost recorder has been entered (its start-up is that one's)
+    _first_root_pid: int | None = None
+
     def __init__(
         self,
         *,
@@ -66,10 +69,13 @@ class Recorder:
         self.environment: dict[str, Any] | None = None
         self._exit_cpu_ns: int | None = None
         self._process_start: tuple[int, str] | None = None
+        self._first_in_process = False
         self.first_start_ns: int | None = None
         self.last_end_ns: int | None = None
         #: Recorders opened inside this one while it runs a profile or memory pass (they inherit the mode).
         self.nested: list[Recorder] = []
+        #: In a profile pass: ``(submitting span path, worker label, session JSON)`` of every merged task.
+        self.worker_profiles: list[tuple[tuple[str, ...], str, dict[str, Any]]] = []
         self._labels: dict[int, str] = {}
         self._trampolines: dict[str, Callable[..., Any]] = {}
         self._token: Any = None
@@ -92,11 +98,18 @@ class Recorder:
     def __enter__(self) -> Recorder:
         if self._token is not None:
             raise RuntimeError(f"Recorder {self.name!r} is already active")
-        self._inherit_pass_mode(CURRENT.get())
+        outer = CURRENT.get()
+        self._inherit_pass_mode(outer)
+        if self.hook is None and outer is None and os.environ.get("PHASEBENCH_CALLGRIND"):
+            from harness.callgrind import CallgrindHook, live
+
+            if live():  # a run under `phasebench gate --measure instructions`: mark every span
+                self.hook = CallgrindHook(stop_after_root=True)
         root = self.tree
         root.hook = self.hook
         if self.created is None:
             self.created = utc_now_iso()
+        outermost = CURRENT.get() is None
         if self.hook is not None:
             self.hook.enter(root)
         root.open = 1
@@ -108,6 +121,9 @@ class Recorder:
         root.u_t0 = self._t0 = t0
         if self.first_start_ns is None:
             self.first_start_ns = t0
+            if outermost and Recorder._first_root_pid != os.getpid():  # the process's first recorder
+                Recorder._first_root_pid = os.getpid()
+                self._first_in_process = True
         return self
 
     def __exit__(
@@ -164,12 +180,15 @@ class Recorder:
         if self._process_start is None:
             self._process_start = process_start_perf_ns()
         start, source = self._process_start
-        return {
+        out: dict[str, Any] = {
             "pid": os.getpid(),
             "start_source": source,
             "lifetime_ns": self.last_end_ns - start,
             "cpu_ns": self._exit_cpu_ns,
         }
+        if self._first_in_process and self.first_start_ns is not None:
+            out["startup_ns"] = max(0, self.first_start_ns - start)
+        return out
 
     def worker_label(self) -> str:
         """``"pid:thread-name"`` of the calling thread (cached per thread)."""

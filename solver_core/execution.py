@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from harness import current_span, traced
+from harness import current_span, span, traced
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -74,6 +74,11 @@ def limit_worker(memory_bytes: int = WORKER_MEMORY_BYTES, recursion: int = WORKE
     if hard == resource.RLIM_INFINITY or hard > memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
     sys.setrecursionlimit(recursion)
+
+
+def worker_ready() -> int:
+    """A no-op job: its answer means a worker has started and can take work (the pool-start warm-up)."""
+    return os.getpid()
 
 
 def run_chunk(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
@@ -162,7 +167,9 @@ class SandboxBackend(PoolBackend):
         if self._pool is None:
             from pebble import ProcessPool
 
-            self._pool = ProcessPool(max_workers=self.workers, initializer=limit_worker)
+            with span("pool_start"):  # until a worker answers: spawn, imports, initializer (elapsed start-up)
+                self._pool = ProcessPool(max_workers=self.workers, initializer=limit_worker)
+                self._pool.schedule(worker_ready).result()
         return self._pool
 
     def map(self, fn: Callable[[T], R], items: Sequence[T], chunksize: int | None = None,
@@ -229,8 +236,10 @@ class ProcessBackend(PoolBackend):
         if self._pool is None:
             from loky import get_reusable_executor
 
-            self._pool = get_reusable_executor(max_workers=self.workers, timeout=60, reuse=True,
-                                               initializer=limit_worker)
+            with span("pool_start"):  # until a worker answers: spawn, imports, initializer (elapsed start-up)
+                self._pool = get_reusable_executor(max_workers=self.workers, timeout=60, reuse=True,
+                                                   initializer=limit_worker)
+                self._pool.submit(worker_ready).result()
         return self._pool
 
     def map(self, fn: Callable[[T], R], items: Sequence[T], chunksize: int | None = None,

@@ -11,6 +11,13 @@ if TYPE_CHECKING:
 
 #: Name of the derived child row holding parent wall − Σ children wall.
 UNACCOUNTED = "(unaccounted)"
+#: Name of the derived child row of a concurrent node holding its wall − the union of its workers' busy
+#: intervals (and its own-process children's calls): dispatch, pickling, polling, waiting, start-up.
+NO_WORKER_BUSY = "(no worker busy)"
+#: Names of derived rows that are gaps (time no span names), ranked together in reports.
+GAP_ROWS = (UNACCOUNTED, NO_WORKER_BUSY)
+#: Name of the derived elapsed row of a concurrent node's workers' start-up (`harness.processors.startup`).
+WORKER_STARTUP = "(worker start-up)"
 
 
 def as_tree(tree: Mapping[str, Any] | SpanNode) -> dict[str, Any]:

@@ -31,7 +31,8 @@ def phase_times(source: Any) -> dict[str, int]:
     """Phase name -> ``wall_ns`` summed over every node of that name, for a run record or a span tree.
 
     ``(unaccounted)`` rows are keyed ``"<parent name>/(unaccounted)"`` (e.g. ``"check_batt/(unaccounted)"``;
-    they are derived when the tree lacks them) and ``"total"`` is the root's ``wall_ns``. Times of
+    they are derived when the tree lacks them), a concurrent node's ``(no worker busy)`` row likewise
+    ``"<name>/(no worker busy)"``, and ``"total"`` is the root's ``wall_ns``. Times of
     nodes merged from workers are sums over the workers (the tree's ``remote`` flag); the root's wall
     is elapsed time.
     """
@@ -40,7 +41,7 @@ def phase_times(source: Any) -> dict[str, int]:
 
     def visit(node: Mapping[str, Any]) -> None:
         for c in node.get("children", ()):
-            key = f"{node['name']}/{UNACCOUNTED}" if c.get("synthetic") else str(c["name"])
+            key = f"{node['name']}/{c.get('name') or UNACCOUNTED}" if c.get("synthetic") else str(c["name"])
             out[key] = out.get(key, 0) + int(c["wall_ns"])
             visit(c)
 

@@ -20,11 +20,15 @@ from rich.text import Text
 
 from harness.node import KIND_OVERLAPPING_CALLS
 from harness.processors import (
+    NO_WORKER_BUSY,
+    STARTUP,
     UNACCOUNTED,
+    WORKER_STARTUP,
     Issue,
     consistency_issues,
     derive,
     path_str,
+    process_startup_ns,
     root_gap,
 )
 from harness.renderers.base import Renderer, record_dict
@@ -55,7 +59,9 @@ def _name_cell(node: Mapping[str, Any], parent: Mapping[str, Any] | None, prefix
             style = "bold yellow"
         else:
             style = "dim italic"
-        name.append(UNACCOUNTED, style=style)
+        name.append(str(node.get("name") or UNACCOUNTED), style=style)
+        if node.get("estimated"):
+            name.append(" ≈", style="dim")
         return name, style
     name.append(node["name"], style="bold" if parent is None else "")
     if node.get("concurrent"):
@@ -70,7 +76,9 @@ def _share_text(node: Mapping[str, Any], parent: Mapping[str, Any] | None) -> st
     """% of the parent's wall time (ᵇ: of its busy time, for children of concurrent work)."""
     if parent is None:
         return ""
-    of_busy = parent.get("concurrent") and parent.get("concurrency") != KIND_OVERLAPPING_CALLS
+    elapsed = node.get("name") in (NO_WORKER_BUSY, WORKER_STARTUP) or (parent.get("concurrent") and not node.get("synthetic")
+                                                       and not node.get("remote") and not parent.get("remote"))
+    of_busy = parent.get("concurrent") and parent.get("concurrency") != KIND_OVERLAPPING_CALLS and not elapsed
     base = int(parent.get("busy_ns", parent["wall_ns"])) if of_busy else int(parent["wall_ns"])
     if base <= 0:
         return ""
@@ -86,6 +94,16 @@ def _concurrency_text(node: Mapping[str, Any]) -> str:
     if node.get("cpu_efficiency") is not None:
         text += f" · cpu {node['cpu_efficiency']:.0%}"
     return text
+
+
+def _startup_cells(startup_ns: int, root: str) -> dict[str, Text]:
+    """The ``(startup)`` row above the root: process start -> root span (elapsed, outside the root)."""
+    cells = {key: Text("") for key, _, _ in _COLUMNS}
+    cells["phase"] = Text(STARTUP, style="italic")
+    cells["wall"] = Text(fmt_ns(startup_ns))
+    cells["notes"] = Text(f"process start -> {root} (before the root: not in its wall)", style="dim")
+    cells["path"] = Text(STARTUP)
+    return cells
 
 
 #: (key, header, justify) of every column, in display order.
@@ -168,6 +186,9 @@ class TerminalRenderer(Renderer):
         memory = {tuple(p["path"]): p for p in (record.get("passes", {}).get("memory", {}) or {}).get("peaks", [])}
         rows: list[dict[str, Text]] = []
         gap_notes: list[tuple[tuple[str, ...], int, Mapping[str, Any]]] = []
+        startup = process_startup_ns(record)
+        if startup is not None:
+            rows.append(_startup_cells(startup, str(tree["name"])))
         self._rows(rows, tree, None, (), "", True, 0, flagged, gaps, memory, gap_notes)
         table, chosen = self._table(rows, width or self.width)
         out: list[Any] = [self._header(record), table]
@@ -223,7 +244,7 @@ class TerminalRenderer(Renderer):
         out: list[Any] = [Text("where the unaccounted time went (profile pass, self time in each gap):", style="bold")]
         for path, wall, gap in gap_notes:
             total = max(int(gap.get("gap_ns", 0)), 1)
-            line = Text(f"  {path_str(path)}/{UNACCOUNTED} {fmt_ns(wall)}: ")
+            line = Text(f"  {path_str(path)} {fmt_ns(wall)}: ")
             parts = []
             for t in gap["top"][: max(self.gap_functions, 5)]:
                 builtins = f" incl. {', '.join(t['builtins'][:2])}" if t.get("builtins") else ""
@@ -281,7 +302,8 @@ class TerminalRenderer(Renderer):
         synthetic = bool(node.get("synthetic"))
         name, style = _name_cell(node, parent, prefix, last, here in flagged)
         wall = int(node["wall_ns"])
-        wall_txt = ("Σ " if node.get("remote") else "") + fmt_ns(wall)
+        summed = node.get("remote") or (synthetic and parent is not None and parent.get("remote"))
+        wall_txt = ("Σ " if summed else "") + fmt_ns(wall)
         notes = _notes(node)
         if synthetic:
             notes = ""
@@ -290,13 +312,13 @@ class TerminalRenderer(Renderer):
                 total = max(int(gap.get("gap_ns", 0)), 1)
                 top = gap["top"][: self.gap_functions]
                 notes = "profile: " + ", ".join(f"{t['function']} {100 * int(t['self_ns']) / total:.0f}%" for t in top)
-                gap_notes.append((path, wall, gap))
+                gap_notes.append(((*path, str(node["name"])), wall, gap))
         mem = memory.get(here)
         rows.append(
             {
                 "phase": name,
                 "wall": Text(wall_txt, style=style),
-                "cpu": Text(fmt_ns(int(node["cpu_ns"]))),
+                "cpu": Text("" if node.get("elapsed_only") else fmt_ns(int(node["cpu_ns"]))),
                 "self": Text(fmt_ns(node.get("self_ns")) if not synthetic else ""),
                 "share": Text(_share_text(node, parent)),
                 "count": Text("" if synthetic else str(node["count"])),
@@ -347,7 +369,9 @@ class TerminalRenderer(Renderer):
             out.append(
                 Text(
                     "⇉ concurrent: busy = Σ of the concurrent work's durations; eff = busy / (wall × workers); "
-                    "Σ = summed over workers; ᵇ = % of the parent's busy time",
+                    "Σ = summed over workers; ᵇ = % of the parent's busy time; "
+                    f"{NO_WORKER_BUSY} = wall − the union of the workers' busy intervals and the node's own "
+                    "child spans (≈: estimated, clocks not comparable)",
                     style="dim",
                 )
             )

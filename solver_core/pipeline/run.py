@@ -60,7 +60,7 @@ def run_tasks(settings: RunSettings, tasks: Sequence[Task], *, disposable: bool 
     wanted = {v.score_backend, v.validate_backend}
     actual = {n: "inline" if disposable and n == "serial" else n for n in wanted}
     if disposable:
-        with span("worker_setup"):  # a fresh worker parses the solver library once: show it, honestly
+        with span("worker_setup", startup=True):  # a fresh worker parses the solver library once: show it
             library_programs()
     with backends(sorted(set(actual.values()))) as opened:
         ctx = Phases(settings, {n: opened[actual[n]] for n in wanted}, cache)

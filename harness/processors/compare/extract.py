@@ -9,18 +9,29 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from harness.processors import UNACCOUNTED, derive, real_children
+from harness.processors import (
+    GAP_ROWS,
+    STARTUP,
+    UNACCOUNTED,
+    WORKER_STARTUP,
+    derive,
+    process_startup_ns,
+    real_children,
+)
 
 RowPath = tuple[str, ...]
 
-#: Row kinds. Phase rows (``partition``): phase, unaccounted, parallel. Others: group, detail, detail-unaccounted.
-PHASE, UNACC_KIND, PARALLEL, GROUP, DETAIL, DETAIL_UNACC = (
+#: Row kinds. Phase rows (``partition``): phase, unaccounted, parallel. Others: group, detail, detail-unaccounted,
+#: elapsed (elapsed time inside a concurrent node: its ``(no worker busy)`` and ``(worker start-up)`` rows and
+#: the spans its own process ran, e.g. ``pool_start``; and the run's ``(startup)``, before the root).
+PHASE, UNACC_KIND, PARALLEL, GROUP, DETAIL, DETAIL_UNACC, ELAPSED = (
     "phase",
     "unaccounted",
     "parallel",
     "group",
     "detail",
     "detail-unaccounted",
+    "elapsed",
 )
 PARTITION_KINDS = frozenset({PHASE, UNACC_KIND, PARALLEL})
 
@@ -56,12 +67,29 @@ def busy(node: Mapping[str, Any]) -> int:
     return int(node.get("busy_ns", node["wall_ns"]))
 
 
+def own_process(node: Mapping[str, Any], child: Mapping[str, Any]) -> bool:
+    """Whether `child` of a concurrent `node` ran in the node's own process (elapsed, not Σ over workers)."""
+    return bool(node.get("concurrent")) and not child.get("remote") and not node.get("remote")
+
+
+def _elapsed_row(c: Mapping[str, Any]) -> bool:
+    """A derived row holding elapsed time inside a concurrent node (not a sequential gap)."""
+    return bool(c.get("synthetic")) and c.get("name") not in (None, UNACCOUNTED)
+
+
 def extract(tree: Mapping[str, Any], containers: Collection[str]) -> list[Entry]:
     """Rows of one derived tree, depth first (a parent before its children, ``(unaccounted)`` last)."""
     out: list[Entry] = []
 
+    def elapsed(node: Mapping[str, Any], c: Mapping[str, Any], npath: RowPath, tpath: RowPath, depth: int,
+                summed: bool, section: RowPath | None) -> None:
+        name = str(c["name"])
+        ctp = tpath if c.get("synthetic") else (*tpath, name)
+        out.append(Entry((*npath, name), ctp, name, ELAPSED, depth, int(c["wall_ns"]), int(c["cpu_ns"]), summed,
+                         section, c))
+
     def gap_row(node: Mapping[str, Any], npath: RowPath, tpath: RowPath, kind: str, depth: int) -> None:
-        kids = real_children(node)
+        kids = [c for c in real_children(node) if not own_process(node, c)]
         gap = busy(node) - sum(int(c["wall_ns"]) for c in kids)
         cpu_gap = int(node.get("busy_cpu_ns", node["cpu_ns"])) - sum(int(c["cpu_ns"]) for c in kids)
         out.append(Entry((*npath, UNACCOUNTED), tpath, UNACCOUNTED, kind, depth, gap, cpu_gap, True, npath, None))
@@ -71,14 +99,19 @@ def extract(tree: Mapping[str, Any], containers: Collection[str]) -> list[Entry]
         concurrent = bool(node.get("concurrent"))
         c_summed, c_section = summed or concurrent, (npath if concurrent else section)
         for c in node.get("children", ()):
+            if _elapsed_row(c):
+                elapsed(node, c, npath, tpath, depth, summed, section)
+                continue
             if c.get("synthetic"):
                 out.append(Entry((*npath, UNACCOUNTED), tpath, UNACCOUNTED, DETAIL_UNACC, depth, int(c["wall_ns"]),
                                   int(c["cpu_ns"]), c_summed, c_section, c))
                 continue
             cp, ctp = (*npath, str(c["name"])), (*tpath, str(c["name"]))
-            out.append(Entry(cp, ctp, str(c["name"]), DETAIL, depth, int(c["wall_ns"]), int(c["cpu_ns"]), c_summed,
-                              c_section, c))
-            details(c, cp, ctp, c_summed, c_section, depth + 1)
+            mine = own_process(node, c)
+            k_summed, k_section = (summed, section) if mine else (c_summed, c_section)
+            out.append(Entry(cp, ctp, str(c["name"]), DETAIL, depth, int(c["wall_ns"]), int(c["cpu_ns"]), k_summed,
+                              k_section, c))
+            details(c, cp, ctp, k_summed, k_section, depth + 1)
         if concurrent and real_children(node):
             gap_row(node, npath, tpath, DETAIL_UNACC, depth)
 
@@ -88,6 +121,11 @@ def extract(tree: Mapping[str, Any], containers: Collection[str]) -> list[Entry]
         base = npath[:-1] if concurrent else npath  # a concurrent container is left out of its children's paths
         c_summed, c_section = summed or concurrent, (npath if concurrent else section)
         for c in node.get("children", ()):
+            if _elapsed_row(c) or (concurrent and own_process(node, c)):
+                elapsed(node, c, npath, tpath, 0, summed, section)
+                if not c.get("synthetic"):
+                    details(c, (*npath, str(c["name"])), (*tpath, str(c["name"])), summed, section, 1)
+                continue
             if c.get("synthetic"):
                 out.append(Entry((*base, UNACCOUNTED), tpath, UNACCOUNTED, UNACC_KIND, 0, int(c["wall_ns"]),
                                   int(c["cpu_ns"]), c_summed, c_section, c))
@@ -109,9 +147,17 @@ def extract(tree: Mapping[str, Any], containers: Collection[str]) -> list[Entry]
     return out
 
 
+def startup_entries(record: Mapping[str, Any]) -> list[Entry]:
+    """The run's ``(startup)`` row (process start -> root span) when its record has one."""
+    ns = process_startup_ns(record)
+    if ns is None:
+        return []
+    return [Entry((STARTUP,), (STARTUP,), STARTUP, ELAPSED, 0, ns, 0, False, None, None)]
+
+
 def assign_keys(paths: Sequence[RowPath], root_name: str) -> dict[RowPath, str]:
     """The shortest unambiguous ``/``-joined path suffix of every path (``(unaccounted)`` keeps its parent)."""
-    length = {p: (2 if p[-1] == UNACCOUNTED else 1) for p in paths}
+    length = {p: (2 if p[-1] in (*GAP_ROWS, WORKER_STARTUP) else 1) for p in paths}
 
     def key(p: RowPath) -> str:
         if p == (UNACCOUNTED,):
@@ -227,7 +273,10 @@ def build_tables(records: Mapping[str, Sequence[Any]], baseline: str,
     trees = {v: [derive(r["tree"]) for r in recs] for v, recs in data.items()}
     all_trees = [t for ts in trees.values() for t in ts]
     names = frozenset(containers) if containers is not None else frozenset(container_names(all_trees))
-    entries = {v: [extract(t, names) for t in ts] for v, ts in trees.items()}
+    # the run's (startup) only where every run of the variant had its own process (a comparison's runs share one)
+    own = {v: all(process_startup_ns(r) is not None for r in data[v]) for v in variants}
+    entries = {v: [(startup_entries(r) if own[v] else []) + extract(t, names) for t, r in zip(ts, data[v], strict=True)]
+               for v, ts in trees.items()}
     rounds = {v: len(ts) for v, ts in trees.items()}
     order = merge_order([[e.path for e in es] for v in [baseline, *variants] for es in entries[v]])
     return Tables(
@@ -239,5 +288,5 @@ def build_tables(records: Mapping[str, Sequence[Any]], baseline: str,
     )
 
 
-__all__ = ["DETAIL", "DETAIL_UNACC", "GROUP", "PARALLEL", "PARTITION_KINDS", "PHASE", "UNACC_KIND", "Entry", "Tables",
+__all__ = ["DETAIL", "DETAIL_UNACC", "ELAPSED", "GROUP", "PARALLEL", "PARTITION_KINDS", "PHASE", "UNACC_KIND", "Entry", "Tables",
            "build_tables", "busy", "container_names", "extract", "nodes"]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.processors import UNACCOUNTED
+from harness.processors import GAP_ROWS, UNACCOUNTED
 from harness.stats import RatioCI, finite_or_none
 
 #: Version of ``report.json`` (a comparison's ``to_dict()``).
@@ -67,6 +67,11 @@ class Row(_Data):
     @property
     def unaccounted(self) -> bool:
         return self.path[-1] == UNACCOUNTED
+
+    @property
+    def gap(self) -> bool:
+        """An ``(unaccounted)`` or ``(no worker busy)`` row: time that no span names."""
+        return self.path[-1] in GAP_ROWS
 
 
 @dataclass(frozen=True)

@@ -14,28 +14,64 @@ from typing import Any, TypedDict, cast
 
 from harness.atomic import write_atomic
 from harness.node import SpanNode, jsonable
+from harness.safe_read import (
+    ANY,
+    BOOL,
+    INT,
+    NUM,
+    OBJECT,
+    STR,
+    Either,
+    Fields,
+    Items,
+    ListOf,
+    MapOf,
+    Tree,
+    check_shape,
+    load_document,
+    nullable,
+    read_document,
+)
 
 #: Schema identifier written into every record; the part after ``/`` is the major version.
 SCHEMA = "phasebench.run/1"
 SCHEMA_NAME, _, _major = SCHEMA.partition("/")
 SCHEMA_MAJOR = int(_major)
 
-#: Top-level sections every record has, with the JSON type each must have.
-REQUIRED_SECTIONS: dict[str, type | tuple[type, ...]] = {
-    "schema": str,
-    "created": str,
-    "environment": dict,
-    "passes": dict,
-    "tree": dict,
-    "result": dict,
-}
-_NODE_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "name": str,
-    "wall_ns": int,
-    "cpu_ns": int,
-    "count": int,
-    "children": list,
-}
+#: A per-call sample ``[start_ns, end_ns, worker]``.
+_SAMPLE = Items((INT, INT, Either((STR, INT), "a worker label")))
+#: A span node as the processors read it (``SCHEMA.md``, Nodes); its ``children`` at most 100 deep.
+NODE = Tree(Fields(
+    required={"name": STR, "wall_ns": INT, "cpu_ns": INT, "count": INT, "children": ANY},
+    optional={"min_ns": nullable(INT), "max_ns": nullable(INT), "attrs": OBJECT, "counters": MapOf(INT),
+              "concurrent": BOOL, "concurrency": nullable(STR), "busy_ns": INT, "workers": INT,
+              "declared_workers": INT, "busy_cpu_ns": INT, "tasks": INT, "worker_labels": ListOf(STR),
+              "remote": BOOL, "synthetic": BOOL, "samples": ListOf(_SAMPLE), "task_samples": ListOf(_SAMPLE),
+              "open": INT, "busy_union_ns": INT, "union_estimated": BOOL, "self_ns": nullable(INT),
+              "efficiency": nullable(NUM), "cpu_efficiency": nullable(NUM), "share": nullable(NUM),
+              "significant": BOOL}))
+_NAMES = ListOf(STR)
+#: The profile pass's section (``passes.profile``) as the comparison's gaps read it.
+_PROFILE = Fields(optional={"gaps": ListOf(Fields(optional={
+    "path": nullable(_NAMES), "phase_path": nullable(_NAMES), "profile_ns": nullable(INT), "gap_ns": nullable(INT),
+    "includes_spans": _NAMES,
+    "top": ListOf(Fields(required={"function": STR, "location": STR, "self_ns": INT},
+                         optional={"builtins": _NAMES}))}))})
+#: A whole run record: what the processors and renderers read of it (free-form sections stay free).
+RECORD = Fields(
+    required={"schema": STR, "created": STR,
+              "environment": Fields(optional={"fingerprint_id": nullable(STR),
+                                              "git": nullable(Fields(optional={"commit": nullable(STR)}))}),
+              "passes": Fields(optional={"profile": _PROFILE, "timing": OBJECT, "memory": OBJECT}),
+              "tree": NODE, "result": OBJECT},
+    optional={"name": STR, "variant": ANY, "workload": ANY, "process": nullable(MapOf(ANY)),
+              "checks": ListOf(OBJECT), "meta": OBJECT})
+#: What the harness reads of a ``compare.json`` (written by `harness.driver`; other fields are free).
+COMPARE_META = Fields(optional={
+    "schema": STR, "workload": STR, "variants": _NAMES, "baseline": STR, "title": STR, "command": STR,
+    "started": STR, "finished": STR, "warmup": nullable(INT), "seed": nullable(INT), "duration_s": nullable(NUM),
+    "summaries": MapOf(STR), "changed_phases": nullable(MapOf(_NAMES)), "parallel_phases": MapOf(_NAMES),
+    "sources": MapOf(STR)})
 
 
 class SpanTree(TypedDict, total=False):
@@ -106,44 +142,21 @@ def build_record(
     return record
 
 
-def _type_name(t: type | tuple[type, ...]) -> str:
-    return " or ".join(x.__name__ for x in t) if isinstance(t, tuple) else t.__name__
-
-
-def _check_type(value: Any, expected: type | tuple[type, ...], where: str, source: str) -> None:
-    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-    if not ok:
-        raise ValueError(f"{source}: field {where!r}: expected {_type_name(expected)}, got {type(value).__name__}")
-
-
-def _validate_node(node: Any, where: str, source: str) -> None:
-    _check_type(node, dict, where, source)
-    for key, expected in _NODE_FIELDS.items():
-        if key not in node:
-            raise ValueError(f"{source}: field {where + '.' + key!r} is missing")
-        _check_type(node[key], expected, f"{where}.{key}", source)
-    for i, child in enumerate(node["children"]):
-        _validate_node(child, f"{where}.children[{i}]", source)
-
-
 def validate_record(data: Any, source: str = "<record>") -> None:
-    """Raise ``ValueError`` naming `source` and the offending field unless `data` is a valid record."""
-    _check_type(data, dict, "<top level>", source)
+    """Raise ``ValueError`` (a `harness.safe_read.ShapeError`) naming `source` and the offending field's
+    JSON path unless `data` is a valid record of this major version."""
+    check_shape(data, OBJECT, source)
     schema = data.get("schema")
     if not isinstance(schema, str):
         raise ValueError(f"{source}: field 'schema' is missing: not a phasebench run record")
     name, _, major = schema.partition("/")
-    if name != SCHEMA_NAME or not major.isdigit():
-        raise ValueError(f"{source}: field 'schema' is {schema!r}: not a phasebench run record ({SCHEMA!r})")
+    if name != SCHEMA_NAME or not major.isdigit() or len(major) > 6:
+        raise ValueError(f"{source}: field 'schema' is {schema[:60]!r}: not a phasebench run record ({SCHEMA!r})")
     if int(major) != SCHEMA_MAJOR:
         raise ValueError(
             f"{source}: field 'schema' is {schema!r}: incompatible with this harness, which reads {SCHEMA!r}"
         )
-    for key, expected in REQUIRED_SECTIONS.items():
-        if key not in data:
-            raise ValueError(f"{source}: field {key!r} is missing")
-        _check_type(data[key], expected, key, source)
-    _validate_node(data["tree"], "tree", source)
+    check_shape(data, RECORD, source)
 
 
 def dumps_record(data: Mapping[str, Any]) -> str:
@@ -204,15 +217,25 @@ class LoadedRecord:
 
 
 def load_record(path: str | os.PathLike[str]) -> LoadedRecord:
-    """Read and validate a run record; ``ValueError`` names the file and the bad field."""
+    """Read and validate a run record; ``ValueError`` names the file and the bad field (or why the file
+    cannot be read: not a regular file, too large, not UTF-8, not strict JSON)."""
     source = os.fspath(path)
-    try:
-        with open(source, encoding="utf-8") as f:
-            data = json.load(f)
-    except json.JSONDecodeError as e:
-        raise ValueError(f"{source}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from e
+    data = read_document(source)
     validate_record(data, source)
-    return LoadedRecord(data, source)
+    return LoadedRecord(cast(RunRecord, data), source)
+
+
+def load_compare_meta(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A ``compare.json``, checked for what the harness reads of it (`COMPARE_META`)."""
+    return cast(dict[str, Any], load_document(path, COMPARE_META))
+
+
+def round_number(path: Path) -> int:
+    """`k` of a round file ``round-<k>.json``; ``ValueError`` naming the file for any other name."""
+    digits = path.stem.partition("-")[2]
+    if not (digits.isdigit() and digits.isascii() and len(digits) <= 9):
+        raise ValueError(f"{path}: not a round file name (expected round-<number>.json)")
+    return int(digits)
 
 
 __all__ = [
@@ -222,7 +245,9 @@ __all__ = [
     "SpanTree",
     "build_record",
     "dumps_record",
+    "load_compare_meta",
     "load_record",
+    "round_number",
     "save_record",
     "utc_now_iso",
     "validate_record",

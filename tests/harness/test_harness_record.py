@@ -122,9 +122,9 @@ def _write(tmp_path: Path, data: Any) -> Path:
         (lambda d: d.update(schema="phasebench.run/2"), "field 'schema'.*incompatible"),
         (lambda d: d.update(schema="something/1"), "field 'schema'.*not a phasebench run record"),
         (lambda d: d.pop("tree"), "field 'tree' is missing"),
-        (lambda d: d["tree"]["children"][0].update(wall_ns="12"), r"tree\.children\[0\]\.wall_ns.*expected int"),
-        (lambda d: d["tree"]["children"][1].pop("count"), r"tree\.children\[1\]\.count' is missing"),
-        (lambda d: d.update(result=[]), "field 'result': expected dict"),
+        (lambda d: d["tree"]["children"][0].update(wall_ns="12"), r"tree\.children\[0\]\.wall_ns: expected an integer"),
+        (lambda d: d["tree"]["children"][1].pop("count"), r"tree\.children\[1\]: field 'count' is missing"),
+        (lambda d: d.update(result=[]), "result: expected an object, got a list"),
     ],
 )
 def test_bad_records_name_file_and_field(tmp_path: Path, mutate: Any, message: str) -> None:
@@ -138,7 +138,7 @@ def test_bad_records_name_file_and_field(tmp_path: Path, mutate: Any, message: s
 
 def test_invalid_json_names_file(tmp_path: Path) -> None:
     path = _write(tmp_path, "{not json")
-    with pytest.raises(ValueError, match="bad.json: not valid JSON"):
+    with pytest.raises(ValueError, match="bad.json: malformed JSON"):
         Recorder.load(path)
 
 

@@ -20,14 +20,14 @@ per benchmark round: root ``run`` with the phase tree), so that ``phasebench rep
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from harness.processors.phases import phase_times
-from harness.record import RunRecord
+from harness.record import NODE, RunRecord
+from harness.safe_read import ANY, INT, OBJECT, STR, Fields, ListOf, MapOf, check_shape, nullable, read_document
 
 SECTION = "phasebench"
 SECTION_SCHEMA = "phasebench.benchjson/1"
@@ -136,6 +136,23 @@ def _record(tree: Mapping[str, Any], *, variant: str, environment: Mapping[str, 
     )
 
 
+#: What `records_from_benchmark_json` reads of a saved pytest-benchmark run, and of each phasebench benchmark.
+_DOC_SHAPE = Fields(required={"benchmarks": ListOf(Fields(optional={"extra_info": nullable(OBJECT)}))},
+                    optional={"datetime": nullable(STR),
+                              "machine_info": nullable(Fields(optional={"cpu": nullable(OBJECT)}))})
+_INFO_SHAPE = Fields(optional={"variant": STR, "phase": STR, "trees": ListOf(NODE), "results": ListOf(OBJECT),
+                               "phase_samples_ns": MapOf(ListOf(INT)), "workload": ANY})
+
+
+def _check_shape(doc: Mapping[str, Any], source: Path) -> None:
+    """Refuse (a ValueError naming the file and JSON path) a document `records_from_benchmark_json` cannot read."""
+    check_shape(doc, _DOC_SHAPE, source)
+    for i, b in enumerate(doc["benchmarks"]):
+        info = b.get("extra_info") or {}
+        if info.get("phasebench"):
+            check_shape(info, _INFO_SHAPE, source, f"benchmarks[{i}].extra_info")
+
+
 def records_from_benchmark_json(path: str | os.PathLike[str]) -> dict[str, list[RunRecord]]:
     """Run-record dicts per variant from a pytest-benchmark JSON saved by the ``bench/`` suites.
 
@@ -145,12 +162,10 @@ def records_from_benchmark_json(path: str | os.PathLike[str]) -> dict[str, list[
     Raises ``ValueError`` naming the file when it holds no phasebench benchmarks.
     """
     p = Path(path)
-    try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{p}: cannot read a pytest-benchmark JSON: {exc}") from None
+    doc = read_document(p)  # a clear ValueError naming the file for anything but a bounded regular file of JSON
     if not isinstance(doc, dict) or not isinstance(doc.get("benchmarks"), list):
         raise ValueError(f"{p}: field 'benchmarks' is missing: not a pytest-benchmark JSON")
+    _check_shape(doc, p)
     env = benchmark_environment(doc) or _minimal_environment(doc)
     created = doc.get("datetime")
     if isinstance(created, str) and "+" in created:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.atomic import write_atomic
 from harness.benchjson import records_from_benchmark_json
-from harness.record import RunRecord, load_record
+from harness.record import RunRecord, load_compare_meta, load_record, round_number
 
 if TYPE_CHECKING:
     from harness.workload import Workload
@@ -91,7 +91,8 @@ def load_run_dir(run_dir: Path) -> tuple[dict[str, list[RunRecord]], dict[str, A
     a clear message for a folder that holds no records.
     """
     root = Path(run_dir)
-    if root.is_file() and root.suffix == ".json":  # a run saved by pytest-benchmark (bench/)
+    if root.suffix == ".json" and not root.is_dir():  # a run saved by pytest-benchmark (bench/); the reader refuses
+        # anything but a regular file (a FIFO, a device) with a clear error
         saved = records_from_benchmark_json(root)
         if not saved:
             raise ValueError(f"{root}: no phasebench phase samples in this pytest-benchmark file")
@@ -100,11 +101,8 @@ def load_run_dir(run_dir: Path) -> tuple[dict[str, list[RunRecord]], dict[str, A
         raise ValueError(f"{root}: no such folder")
     meta: dict[str, Any] = {}
     meta_path = root / "compare.json"
-    if meta_path.is_file():
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{meta_path}: not valid JSON ({e.msg})") from e
+    if os.path.lexists(meta_path):  # whatever is there must be a readable compare.json of the right shape
+        meta = load_compare_meta(meta_path)
     records_dir = root / "records"
     found = sorted(p.name for p in records_dir.iterdir() if p.is_dir() and any(p.glob(ROUND_GLOB))) \
         if records_dir.is_dir() else []
@@ -117,10 +115,10 @@ def load_run_dir(run_dir: Path) -> tuple[dict[str, list[RunRecord]], dict[str, A
     records: dict[str, list[RunRecord]] = {}
     profiles: dict[str, dict[str, Any]] = {}
     for v in order:
-        files = sorted((records_dir / v).glob(ROUND_GLOB), key=lambda p: int(p.stem.split("-")[1]))
+        files = sorted((records_dir / v).glob(ROUND_GLOB), key=round_number)
         records[v] = [load_record(f).data for f in files]
         prof = records_dir / v / "profile" / "run.json"
-        if prof.is_file():
+        if os.path.lexists(prof):
             section = (load_record(prof).data.get("passes") or {}).get("profile")
             if section:
                 profiles[v] = section

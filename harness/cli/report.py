@@ -11,7 +11,6 @@ Exit codes as `phasebench compare`.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from harness.cli.common import add_step_summary_option, add_workload_option, append_to_step_summary, print_outcome
@@ -34,10 +33,9 @@ def _workload_of(run_dir: Path, given: Workload, named: str | None) -> Workload:
     """The workload the records come from: ``--workload``, else ``compare.json``'s, else the default."""
     meta_path = run_dir / "compare.json"
     if named is None and meta_path.is_file():
-        try:
-            recorded = json.loads(meta_path.read_text(encoding="utf-8")).get("workload")
-        except (OSError, ValueError, AttributeError):
-            recorded = None
+        from harness.record import load_compare_meta
+
+        recorded = load_compare_meta(meta_path).get("workload")  # a ValueError names the file and the field
         if isinstance(recorded, str) and recorded != given.name:
             try:
                 return load_workload(recorded)

@@ -13,6 +13,8 @@ from typing import Any
 from harness.atomic import write_atomic
 from harness.gate.decide import to_columns
 from harness.gate.rules import SAVED_SUFFIX, TOTAL, VERDICT_SCHEMA, GateConfig, GateError, Rule, is_saved
+from harness.record import validate_record
+from harness.safe_read import INT, OBJECT, STR, Fields, ListOf, MapOf, Spec, check_shape, nullable, read_document
 
 
 def write_outputs(payload: Mapping[str, Any], markdown: str, verdict_path: Path | None,
@@ -63,7 +65,7 @@ def load_saved(path: str | os.PathLike[str]) -> SavedRun:
                    if isinstance(d, dict) and str(d.get("schema", "")).startswith("phasebench.run/")]
         if not records:
             raise GateError(f"{p}: none of its {len(files)} JSON files is a phasebench run record")
-        return _from_records(str(p), [d for _, d in records])
+        return _from_records(str(p), [_checked(f, d) for f, d in records])
     doc = _read_json(p)
     if not isinstance(doc, dict):
         raise GateError(f"{p}: not a saved run (expected a JSON object)")
@@ -71,12 +73,13 @@ def load_saved(path: str | os.PathLike[str]) -> SavedRun:
     if schema == VERDICT_SCHEMA:
         if doc.get("mode") == "aa" or "samples" not in doc:
             raise GateError(f"{p}: this gate verdict holds no samples to compare against")
+        _checked(p, doc, _VERDICT_SHAPE)
         samples = {name: {ph: [int(x) for x in col] for ph, col in cols.items()}
                    for name, cols in doc["samples"].items()}
         env = doc.get("environment")
         return SavedRun(str(p), "gate verdict", samples, _fingerprint(env), env)
     if schema.startswith("phasebench.run/"):
-        return _from_records(str(p), [doc])
+        return _from_records(str(p), [_checked(p, doc)])
     if "benchmarks" in doc and "machine_info" in doc:
         from harness.benchjson import benchmark_environment, records_from_benchmark_json
 
@@ -91,12 +94,28 @@ def load_saved(path: str | os.PathLike[str]) -> SavedRun:
 
 
 def _read_json(p: Path) -> Any:
+    """A saved file's JSON (a bounded regular file of strict JSON), or GateError naming the file."""
     try:
-        return json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise GateError(f"{p}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GateError(f"{p}: cannot read JSON: {exc}") from None
+        return read_document(p)
+    except ValueError as exc:
+        raise GateError(str(exc)) from None
+
+
+#: What `load_saved` reads of a gate verdict.
+_VERDICT_SHAPE = Fields(required={"samples": MapOf(MapOf(ListOf(INT)))},
+                        optional={"environment": nullable(OBJECT), "measure": nullable(STR)})
+
+
+def _checked(p: Path, doc: Any, spec: Spec | None = None) -> Any:
+    """`doc` if it fits `spec` (a run record when None), else GateError naming the file and the JSON path."""
+    try:
+        if spec is None:
+            validate_record(doc, str(p))
+        else:
+            check_shape(doc, spec, p)
+    except ValueError as exc:
+        raise GateError(str(exc)) from None
+    return doc
 
 
 def _from_records(source: str, records: list[dict[str, Any]]) -> SavedRun:

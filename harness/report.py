@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 #: Round files of a compare folder: ``records/<variant>/round-<k>.json``.
 ROUND_GLOB = "round-*.json"
 REPORT_MD = "report.md"
+#: The run record `phasebench run` writes into its folder.
+RUN_JSON = "run.json"
 REPORT_JSON = "report.json"
 CHARTS_DIR = "charts"
 
@@ -51,11 +53,20 @@ def write_report(
     if charts:
         from harness.renderers.charts import render_charts
 
-        for name, by_fmt in render_charts(data, chart_dir, dpi=dpi).items():
+        try:
+            drawn = render_charts(data, chart_dir, dpi=dpi)
+        except BaseException:
+            if chart_dir.is_dir() and not any(chart_dir.iterdir()):  # leave no empty charts/ behind
+                chart_dir.rmdir()
+            raise
+        for name, by_fmt in drawn.items():
             for fmt, path in by_fmt.items():
                 files[f"chart:{name}.{fmt}"] = path
                 chart_links.setdefault(name, {})[fmt] = path.relative_to(out).as_posix()
-    data = {**data, "charts": chart_links, "profile_files": dict(profile_links or {})}
+    from harness.renderers.prose import significant_changes
+
+    data = {**data, "charts": chart_links, "profile_files": dict(profile_links or {}),
+            "changed_significantly": significant_changes(data)}
     files["json"] = write_atomic(out / REPORT_JSON,
                                 json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
     md = MarkdownRenderer(charts=chart_links, profile_links=profile_links).render_dict(data)
@@ -85,7 +96,9 @@ def append_step_summary(markdown: str, path: str | os.PathLike[str] | None = Non
 
 
 def load_run_dir(run_dir: Path) -> tuple[dict[str, list[RunRecord]], dict[str, Any], dict[str, dict[str, Any]]]:
-    """``(records per variant, compare.json contents, profile sections per variant)`` of a compare folder.
+    """``(records per variant, compare.json contents, profile sections per variant)`` of a saved result:
+    a compare folder, a `phasebench run` folder (its ``run.json``: one variant, one round) or a
+    pytest-benchmark JSON saved from ``bench/``.
 
     Variants are in ``compare.json``'s order (else baseline first, then by name). ``ValueError`` with
     a clear message for a folder that holds no records.
@@ -97,8 +110,13 @@ def load_run_dir(run_dir: Path) -> tuple[dict[str, list[RunRecord]], dict[str, A
         if not saved:
             raise ValueError(f"{root}: no phasebench phase samples in this pytest-benchmark file")
         return saved, {"source": str(root)}, {}
+    if not root.exists():
+        raise ValueError(f"{root}: no such file or folder")
     if not root.is_dir():
-        raise ValueError(f"{root}: no such folder")
+        raise ValueError(f"{root}: not a folder written by `phasebench compare` or `run`, nor a pytest-benchmark JSON")
+    if not (root / "records").is_dir() and os.path.lexists(root / RUN_JSON):  # a `phasebench run` folder
+        record = load_record(root / RUN_JSON).data
+        return {str(record.get("variant") or "run"): [record]}, {"source": str(root)}, {}
     meta: dict[str, Any] = {}
     meta_path = root / "compare.json"
     if os.path.lexists(meta_path):  # whatever is there must be a readable compare.json of the right shape
@@ -178,5 +196,84 @@ def _profile_links(run_dir: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-__all__ = ["CHARTS_DIR", "REPORT_JSON", "REPORT_MD", "ROUND_GLOB", "append_step_summary", "build_report",
-           "load_run_dir", "report_folder", "step_summary", "write_report"]
+class MismatchError(ValueError):
+    """Two saved runs that measured different workloads or on different machines (``--allow-mismatch``)."""
+
+
+def _label(source: Path) -> str:
+    return source.stem if source.is_file() else source.name
+
+
+def _pick_variant(a: Mapping[str, Any], b: Mapping[str, Any], variant: str | None) -> str:
+    common = [v for v in a if v in b]
+    if variant is not None:
+        missing = [x for x, recs in (("A", a), ("B", b)) if variant not in recs]
+        if missing:
+            raise ValueError(f"variant {variant!r} is not in {' and '.join(missing)} "
+                             f"(A has {', '.join(a)}; B has {', '.join(b)})")
+        return variant
+    if not common:
+        raise ValueError(f"A and B have no variant in common (A: {', '.join(a)}; B: {', '.join(b)})")
+    return "baseline" if "baseline" in common else common[0]
+
+
+def _workload_key(record: Mapping[str, Any]) -> Any:
+    """What must be equal for two runs to be comparable: the workload description (task ids, settings)."""
+    wl = record.get("workload")
+    if isinstance(wl, Mapping) and isinstance(wl.get("tasks"), list):  # pytest-benchmark's form: tasks = ids
+        wl = {**{k: v for k, v in wl.items() if k != "tasks"}, "tasks": len(wl["tasks"]), "task_ids": wl["tasks"]}
+    if isinstance(wl, Mapping):
+        wl = {("timeout" if k == "timeout_s" else k): v for k, v in wl.items()}
+    return json.dumps(wl, sort_keys=True, default=str)
+
+
+def check_comparable(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]], *, variant: str) -> None:
+    """`MismatchError` when the records of A and B come from different workloads or machines (as
+    ``asv compare`` refuses results of different machines)."""
+    from harness.renderers.prose import workload_words
+
+    wa, wb = _workload_key(a[0]), _workload_key(b[0])
+    if wa != wb:
+        raise MismatchError(f"A and B measured different workloads for {variant!r} (A: "
+                            f"{workload_words(a[0].get('workload'))}; B: {workload_words(b[0].get('workload'))})")
+    fa = {str((r.get("environment") or {}).get("fingerprint_id")) for r in a}
+    fb = {str((r.get("environment") or {}).get("fingerprint_id")) for r in b}
+    if fa != fb:
+        raise MismatchError(f"A and B were measured on different machines (fingerprints A: {', '.join(sorted(fa))}; "
+                            f"B: {', '.join(sorted(fb))}): their times are not comparable")
+
+
+def compare_saved(a: Path, b: Path, out_dir: Path, *, variant: str | None = None, allow_mismatch: bool = False,
+                  charts: bool = True) -> dict[str, Path]:
+    """The phase-by-phase report of saved run B against saved run A (each a compare folder, a run folder
+    or a pytest-benchmark JSON) for one variant, written to `out_dir`.
+
+    The runs were measured apart (not interleaved), so ratios are ratios of medians with an unpaired
+    bootstrap CI. `MismatchError` for different workloads or machines unless `allow_mismatch`;
+    ``ValueError`` when there is nothing to compare.
+    """
+    from harness.processors.compare import compare_records
+
+    ra, meta_a, _ = load_run_dir(Path(a))
+    rb, meta_b, _ = load_run_dir(Path(b))
+    v = _pick_variant(ra, rb, variant)
+    if not allow_mismatch:
+        check_comparable(ra[v], rb[v], variant=v)
+    name_a, name_b = f"A:{v}", f"B:{v}"
+    records = {name_a: [_renamed(r, name_a) for r in ra[v]], name_b: [_renamed(r, name_b) for r in rb[v]]}
+    meta = {"title": f"phasebench: {v} in B against A (two saved runs)",
+            "sources": {"A": str(a), "B": str(b)}, "saved": True,
+            "started": meta_b.get("started"), "command": meta_b.get("command")}
+    comparison = compare_records(records, baseline=name_a, meta={k: x for k, x in meta.items() if x is not None},
+                                 paired=False)
+    out = Path(out_dir)
+    return write_report(comparison, out, charts=charts)
+
+
+def _renamed(record: Mapping[str, Any], name: str) -> dict[str, Any]:
+    return {**record, "variant": name}
+
+
+__all__ = ["CHARTS_DIR", "REPORT_JSON", "REPORT_MD", "ROUND_GLOB", "RUN_JSON", "MismatchError", "append_step_summary",
+           "build_report", "check_comparable", "compare_saved", "load_run_dir", "report_folder", "step_summary",
+           "write_report"]

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from harness.progress import EtaProgress
 from harness.workload import Command, UsageError, default_out
 
 if TYPE_CHECKING:
@@ -43,14 +44,37 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="Dask scheduler (tcp://host:port) for variants that run tasks on Dask (e.g. `dask`); "
                         "default: a LocalCluster of --workers processes, started and stopped by the run")
+    add_skip_bad_option(p)
+
+
+def add_skip_bad_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--skip-bad", action="store_true",
+                   help="with a folder as --dataset: leave out task files that are not valid ARC tasks (each "
+                        "named on stderr) instead of refusing the folder")
+
+
+def load_tasks(args: argparse.Namespace) -> tuple[Task, ...]:
+    """The dataset of ``--dataset``, with ``--skip-bad`` (bad files named on stderr)."""
+    import sys
+
+    from solver_core.tasks import DatasetError, TaskFormatError, load_dataset
+
+    def skipped(exc: Exception) -> None:
+        print(f"skipped a bad task file: {exc}", file=sys.stderr)
+
+    try:
+        return load_dataset(args.dataset, skip_bad=getattr(args, "skip_bad", False), on_skip=skipped)
+    except TaskFormatError as exc:
+        if Path(args.dataset).is_dir():
+            raise DatasetError(f"{exc} (--skip-bad leaves bad task files out)") from None
+        raise
 
 
 def select_tasks(args: argparse.Namespace, default: str = "1") -> tuple[Task, ...]:
     """The tasks chosen by --task/--tasks/--all (default: the first `default` tasks)."""
-    from solver_core.tasks import load_dataset
     from solver_core.tasks import select_tasks as select
 
-    tasks = load_dataset(args.dataset)
+    tasks = load_tasks(args)
     if args.all:
         return tuple(tasks)
     return tuple(select(tasks, args.task or args.tasks or default))
@@ -98,12 +122,10 @@ def _print_task(task_id: str, dataset: str) -> None:
 
 
 def _tasks(args: argparse.Namespace) -> int:
-    from solver_core.tasks import load_dataset
-
     if args.show:
         _print_task(args.show, args.dataset)
         return EXIT_OK
-    tasks = load_dataset(args.dataset)
+    tasks = load_tasks(args)
     print(f"{'task':<10} {'demo':>4} {'test':>4}  grid sizes (demo inputs -> outputs)")
     for task in tasks:
         sizes = ", ".join(
@@ -119,6 +141,7 @@ def _tasks_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dataset", default="arc1-train",
                    help="arc1-train, arc1-eval, arc2-train, arc2-eval, or a folder of <task_id>.json files")
     p.add_argument("--show", metavar="TASK_ID", help="print one task's grids")
+    add_skip_bad_option(p)
 
 
 # ------------------------------------------------------------------------------------- solvers
@@ -153,7 +176,12 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     settings = settings_from(args, args.variant, out_dir)
     workload = {"dataset": args.dataset}
-    result = run_pipeline(tasks, settings, workers=args.workers, workload=workload)
+    bar = EtaProgress(len(tasks), f"run {settings.variant.name}", enabled=len(tasks) > 1)
+    try:
+        result = run_pipeline(tasks, settings, workers=args.workers, workload=workload,
+                              progress=lambda task_id: bar.advance(task_id))
+    finally:
+        bar.close()
     if args.profile:
         profile = profile_pass(run_pipeline, tasks, replace(settings, out_dir=out_dir / "profile-pass"),
                                workers=args.workers, workload=workload, out_dir=out_dir)
@@ -218,15 +246,25 @@ def _verify(args: argparse.Namespace) -> int:
 
     names = _verify_names(args)
     tasks = select_tasks(args, default="400")
-    print(f"{len(tasks)} tasks of {args.dataset}, seed {args.seed}")
+    for name in names:  # every variant's options checked before the first run
+        settings_from(args, name, Path(tempfile.gettempdir()))
+    print(f"{len(tasks)} tasks of {args.dataset}, seed {args.seed}, {len(names)} variants "
+          f"({len(tasks) * len(names)} task runs; progress and time left on stderr)")
     print(f"{'variant':<10} {'seconds':>8}  {'candidates':>10}  digest")
     per_task: dict[str, dict[str, str]] = {}
     digests: dict[str, str] = {}
+    bar = EtaProgress(len(tasks) * len(names), "verify", unit="task runs")
     with tempfile.TemporaryDirectory(prefix="phasebench-verify-") as tmp:
         for name in names:
             settings = settings_from(args, name, Path(tmp) / name)
             start = time.perf_counter()
-            result = run_pipeline(tasks, settings, workers=args.workers)
+            def advance(task_id: str, name: str = name) -> None:
+                bar.advance(f"{name} {task_id}")
+
+            try:
+                result = run_pipeline(tasks, settings, workers=args.workers, progress=advance)
+            finally:
+                bar.close()
             seconds = time.perf_counter() - start
             digests[name] = result.digest
             per_task[name] = {r.task_id: result_digest([r]) for r in result.tasks}

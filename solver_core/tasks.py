@@ -12,7 +12,7 @@ Nothing half-loaded is ever returned: a dataset either loads completely or raise
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -172,8 +172,10 @@ def load_task_file(path: str | Path) -> Task:
     return task_from_json(path.stem, record, source)
 
 
-def load_folder(folder: str | Path) -> tuple[Task, ...]:
-    """Load every `*.json` task file of a folder, sorted by task id; all or nothing."""
+def load_folder(folder: str | Path, *, skip_bad: bool = False,
+                on_skip: Callable[[TaskFormatError], None] | None = None) -> tuple[Task, ...]:
+    """Load every `*.json` task file of a folder, sorted by task id; all or nothing, unless `skip_bad`:
+    then a bad file is left out (`on_skip(error)` is told) and only a folder with no good file fails."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DatasetError(f"{folder}: not a folder of ARC task files")
@@ -183,7 +185,18 @@ def load_folder(folder: str | Path) -> tuple[Task, ...]:
         raise DatasetError(f"{folder}: cannot list the folder: {exc.strerror or exc}") from None
     if not files:
         raise DatasetError(f"{folder}: no *.json task files")
-    return tuple(load_task_file(f) for f in files)
+    if not skip_bad:
+        return tuple(load_task_file(f) for f in files)
+    tasks = []
+    for f in files:
+        try:
+            tasks.append(load_task_file(f))
+        except TaskFormatError as exc:
+            if on_skip is not None:
+                on_skip(exc)
+    if not tasks:
+        raise DatasetError(f"{folder}: none of its {len(files)} *.json files is a valid task file")
+    return tuple(tasks)
 
 
 @cache
@@ -200,15 +213,21 @@ def _load_named(name: str) -> tuple[Task, ...]:
     return tuple(task_from_json(tid, records[tid], f"{name}/{tid}") for tid in sorted(records))
 
 
-def load_dataset(name_or_path: str | Path) -> tuple[Task, ...]:
-    """Load a named dataset (`arc1-train`, `arc1-eval`, `arc2-train`, `arc2-eval`) or a folder."""
+def load_dataset(name_or_path: str | Path, *, skip_bad: bool = False,
+                 on_skip: Callable[[TaskFormatError], None] | None = None) -> tuple[Task, ...]:
+    """Load a named dataset (`arc1-train`, `arc1-eval`, `arc2-train`, `arc2-eval`) or a folder
+    (`skip_bad`, `on_skip`: as `load_folder`)."""
     if isinstance(name_or_path, str) and name_or_path in DATASETS:
         return _load_named(name_or_path)
     path = Path(name_or_path)
     if path.exists():
-        return load_folder(path)
+        return load_folder(path, skip_bad=skip_bad, on_skip=on_skip)
+    text = str(name_or_path)
+    if isinstance(name_or_path, Path) or "/" in text or "\\" in text or text.startswith((".", "~")):
+        raise DatasetError(f"{text}: no such folder")
     names = ", ".join(DATASETS)
-    raise DatasetError(f"unknown dataset {str(name_or_path)!r}: use one of {names} or a folder of task files")
+    raise DatasetError(f"unknown dataset {text!r}: use one of {names} or a folder of task files "
+                       f"(there is no folder {text!r} either)")
 
 
 def task_index(tasks: tuple[Task, ...]) -> dict[str, Task]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from harness.units import fmt_duration
-from harness.workload import DEFAULT_WORKLOAD, Command, Workload
+from harness.workload import DEFAULT_WORKLOAD, Command, UsageError, Workload, default_out
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -50,6 +50,11 @@ def print_outcome(files: dict[str, Path], run_dir: Path) -> int:
         s = data["summary"][v]
         mark = "✗" if s["invalid"] else " "
         print(f"{mark} {v:<{width}}  {fmt_duration(s['total_median_ns']):>9}  {data['verdicts'][v]}")
+    changed = data.get("changed_significantly") or []
+    if changed:
+        shown = [f"{x['variant']} {x['phase']} {x['ratio']:.2f}× {x['direction']}" for x in changed[:6]]
+        more = f" (+{len(changed) - 6} more in the report)" if len(changed) > 6 else ""
+        print(f"\nchanged significantly: {'; '.join(shown)}{more}")
     print(f"\nreport:  {files['markdown']}")
     print(f"json:    {files['json']}")
     charts = sorted(str(p) for k, p in files.items() if k.startswith("chart:") and p.suffix == ".png")
@@ -59,6 +64,63 @@ def print_outcome(files: dict[str, Path], run_dir: Path) -> int:
         print(f"\nINVALID: {', '.join(invalid)}: result digest differs from the baseline's", file=sys.stderr)
         return EXIT_FAIL
     return EXIT_OK
+
+
+def check_out_dir(value: str | Path | None, option: str = "--out") -> Path | None:
+    """`value` as a folder, created now (before any work): `UsageError` when it exists and is not a folder,
+    or cannot be created. None stays None (the command picks its default)."""
+    if value is None:
+        return None
+    out = Path(value)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{option} {out}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{option} {out}: cannot create the folder: {exc.strerror or exc}") from None
+    return out
+
+
+def check_source(value: str | Path) -> Path:
+    """A saved result named on the command line: `UsageError` "no such file or folder" when it is not there."""
+    path = Path(value)
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or folder")
+    return path
+
+
+def check_range(option: str, value: float | None, low: float, high: float | None = None) -> None:
+    """`UsageError` naming `option` when `value` is outside ``low..high`` (None: not given, fine)."""
+    if value is None:
+        return
+    if value < low or (high is not None and value > high):
+        bounds = f"at least {low:g}" if high is None else f"between {low:g} and {high:g}"
+        raise UsageError(f"{option} must be {bounds}, got {value:g}")
+
+
+def add_saved_options(p: argparse.ArgumentParser) -> None:
+    """Options of a comparison of two saved results (`report A B`, `compare --saved A B`)."""
+    p.add_argument("--variant", metavar="NAME", default=None,
+                   help="with two saved results: the variant compared between them (default: baseline, when both "
+                        "have it, else the first they share)")
+    p.add_argument("--allow-mismatch", action="store_true",
+                   help="with two saved results: compare them even when their workloads or machines differ")
+
+
+def run_saved(args: argparse.Namespace, a: Path, b: Path) -> int:
+    """The report of saved result B against A (`harness.report.compare_saved`), printed like a comparison's."""
+    from harness.report import MismatchError, compare_saved
+
+    out = check_out_dir(getattr(args, "out", None)) or default_out("saved-compare")
+    try:
+        files = compare_saved(a, b, out, variant=args.variant, allow_mismatch=args.allow_mismatch,
+                              charts=not args.no_charts)
+    except MismatchError as exc:
+        raise UsageError(f"{exc}; --allow-mismatch to compare them anyway") from None
+    except (ValueError, KeyError) as exc:
+        raise UsageError(str(exc)) from None
+    append_to_step_summary(args, files)
+    return print_outcome(files, out)
 
 
 def add_step_summary_option(p: argparse.ArgumentParser) -> None:
@@ -77,5 +139,6 @@ def append_to_step_summary(args: argparse.Namespace, files: dict[str, Path]) -> 
         print("--step-summary: GITHUB_STEP_SUMMARY is not set; nothing appended", file=sys.stderr)
 
 
-__all__ = ["EXIT_FAIL", "EXIT_OK", "EXIT_USAGE", "CommandFactory", "add_step_summary_option", "add_workload_option",
-           "append_to_step_summary", "command_line", "peek_workload", "print_outcome"]
+__all__ = ["EXIT_FAIL", "EXIT_OK", "EXIT_USAGE", "CommandFactory", "add_saved_options", "add_step_summary_option",
+           "add_workload_option", "append_to_step_summary", "check_out_dir", "check_range", "check_source",
+           "command_line", "peek_workload", "print_outcome", "run_saved"]

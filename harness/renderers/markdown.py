@@ -129,6 +129,9 @@ class MarkdownRenderer(Renderer):
         best = self._headline(c)
         if best:
             out += [f"> **{best[0]}**: {best[1]}", ""]
+        sources = meta.get("sources") or {}
+        if sources:
+            out.append("**Saved runs:** " + " · ".join(f"{k} = `{_esc(p)}`" for k, p in sources.items()) + "  ")
         out.append(f"**Workload:** {_esc(workload_words(c.get('workload')))}  ")
         rounds = c.get("rounds")
         warm = meta.get("warmup")
@@ -146,6 +149,13 @@ class MarkdownRenderer(Renderer):
             measure += ("; the two runs were measured apart (not interleaved); times are medians; a ratio is the "
                         "time ratio new / base (below 1: faster), the ratio of the medians, with a "
                         f"{conf:.0%} unpaired-bootstrap CI ({method.get('resamples', 2000)} resamples)")
+        ext = meta.get("extension") or {}
+        if ext:
+            why = {"precise": f"every headline CI within ±{float(ext.get('target', 0.05)):.0%}",
+                   "budget": f"the time budget of {float(ext.get('budget_s', 0)):g} s ended",
+                   "max-rounds": f"{ext.get('max_rounds')} rounds at most"}.get(str(ext.get("stopped")), "")
+            measure += (f"; rounds added after the minimum of {ext.get('min_rounds')} while a headline CI was wider "
+                        f"than ±{float(ext.get('target', 0.05)):.0%}: stopped at {ext.get('rounds')} ({why})")
         out.append(f"**Measurement:** {measure}  ")
         env = c.get("environment") or {}
         env_bits = [f"{env.get('implementation', 'Python')} {env.get('python', '?')}",

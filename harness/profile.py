@@ -8,7 +8,12 @@ which is what the timing pass shows as ``(unaccounted)``. Only decorated spans a
 :func:`~harness.span.call_in_span` calls make frames; the time of ``with span(...)`` blocks inside a
 phase is part of that phase's gap in the profile (each gap lists them in ``includes_spans``).
 
-pyinstrument samples only the thread that started it: work in other threads or processes is not seen.
+pyinstrument samples only the thread that started it. Work sent to other processes or threads through
+:func:`harness.traced` is profiled where it runs: each task under its own pyinstrument session, inside a
+``phase[<submitting span>]`` frame and with the same ``phase[<name>]`` frames as in the main process; the
+sessions come back with the task's spans and the pass writes them per worker
+(``profile.worker-<n>.pyisession``) and merged (``profile.workers.*``), with their gaps (``source:
+"workers"``, times summed over the workers) next to the main process's (``source: "main"``).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -32,8 +37,12 @@ from harness.span import make_trampoline
 
 _PHASE = re.compile(r"^phase\[(.*)\]$")
 
-#: File names written by the profile pass, by kind.
-FILES = {"session": "profile.pyisession", "html": "profile.html", "speedscope": "profile.speedscope.json"}
+#: File names written by the profile pass, by kind (the ``workers-*`` ones when work ran in workers).
+FILES = {"session": "profile.pyisession", "html": "profile.html", "speedscope": "profile.speedscope.json",
+         "workers-html": "profile.workers.html", "workers-speedscope": "profile.workers.speedscope.json",
+         "workers-session": "profile.workers.pyisession"}
+#: Sampling interval of the workers' profilers, seconds.
+WORKER_INTERVAL = 0.001
 
 
 @dataclass(frozen=True)
@@ -73,9 +82,12 @@ class PhaseGap:
     gap_ns: int
     includes_spans: tuple[str, ...]
     top: tuple[GapFunction, ...]
+    #: "main" (the main process's main thread) or "workers" (the workers' sessions: times summed over them)
+    source: str = "main"
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "source": self.source,
             "path": list(self.path) if self.path is not None else None,
             "phase_path": list(self.phase_path),
             "profile_ns": self.profile_ns,
@@ -98,10 +110,10 @@ class ProfilePass:
     sample_count: int
     out_dir: str
 
-    def gap_for(self, path: tuple[str, ...] | list[str]) -> PhaseGap | None:
-        """The gap of the phase at span `path`, if the profile saw it."""
+    def gap_for(self, path: tuple[str, ...] | list[str], source: str = "main") -> PhaseGap | None:
+        """The gap of the phase at span `path` in the main process (or ``source="workers"``), if seen."""
         key = tuple(path)
-        return next((g for g in self.gaps if g.path == key), None)
+        return next((g for g in self.gaps if g.path == key and g.source == source), None)
 
     def summary(self) -> dict[str, Any]:
         """Alias of :meth:`to_pass_dict`."""
@@ -163,6 +175,9 @@ def _collect(
             _collect(child, here, entry, acc, None)
         return
     if frame.is_synthetic:
+        if owner is None:  # a grouping frame above any phase (the [root] of sessions from several threads)
+            for child in frame.children:
+                _collect(child, phase_path, owner, acc, caller)
         return  # [self] / [await] leaves: counted in their parent's total_self_time
     builtin = _is_builtin(frame)
     key = (frame.function, frame.code_position_short() or "")
@@ -253,6 +268,107 @@ def phase_gaps(
     return gaps
 
 
+class WorkerProfiler:
+    """One traced task's pyinstrument session in a worker (started by :class:`harness.concurrency.TracedCall`)."""
+
+    __slots__ = ("frame", "profiler")
+
+    def __init__(self, frame: str, profiler: Profiler) -> None:
+        self.frame = frame
+        self.profiler = profiler
+
+    @classmethod
+    def start(cls, frame: str) -> WorkerProfiler | None:
+        """A started profiler for a task submitted from span `frame`; None where none can run here."""
+        try:
+            profiler = Profiler(interval=WORKER_INTERVAL, async_mode="disabled")
+            profiler.start()
+        except Exception:  # noqa: BLE001 - e.g. another profiler owns this thread: the task is timed only
+            return None
+        return cls(frame, profiler)
+
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``fn(*args, **kwargs)`` inside a ``phase[<frame>]`` frame."""
+        return make_trampoline(self.frame)(fn, args, kwargs)
+
+    def stop(self) -> dict[str, Any] | None:
+        """The session as JSON (None if it could not be stopped)."""
+        try:
+            return self.profiler.stop().to_json()
+        except Exception:  # noqa: BLE001
+            return None
+
+
+def combine_sessions(sessions: list[Session]) -> Session:
+    """One session holding the samples of `sessions` (concatenated: an aggregate view, not a timeline)."""
+    first = min(sessions, key=lambda s: s.start_time)
+    return Session(
+        frame_records=[r for s in sessions for r in s.frame_records],
+        start_time=first.start_time,
+        duration=sum(s.duration for s in sessions),
+        min_interval=min(s.min_interval for s in sessions),
+        max_interval=max(s.max_interval for s in sessions),
+        sample_count=sum(s.sample_count for s in sessions),
+        start_call_stack=first.start_call_stack,
+        target_description=f"phasebench profile pass: {len(sessions)} worker task(s)",
+        cpu_time=sum(s.cpu_time for s in sessions),
+        sys_path=list(dict.fromkeys(p for s in sessions for p in s.sys_path)),
+        sys_prefixes=list(dict.fromkeys(p for s in sessions for p in s.sys_prefixes)),
+    )
+
+
+def _tree_node(trees: list[SpanNode], path: tuple[str, ...]) -> SpanNode | None:
+    for root in trees:
+        node: SpanNode | None = root if root.name == path[0] else None
+        for name in path[1:]:
+            node = node.children.get(name) if node is not None else None
+        if node is not None:
+            return node
+    return None
+
+
+def _write_session(session: Session, out: Path, prefix: str, files: dict[str, str], kind: str = "") -> None:
+    names = {"session": f"{prefix}.pyisession", "html": f"{prefix}.html", "speedscope": f"{prefix}.speedscope.json"}
+    session.save(out / names["session"])
+    if kind:
+        (out / names["html"]).write_text(HTMLRenderer().render(session), encoding="utf-8")
+        (out / names["speedscope"]).write_text(SpeedscopeRenderer().render(session), encoding="utf-8")
+        files.update({f"{kind}-{k}": v for k, v in names.items()})
+    else:
+        files[prefix] = names["session"]
+
+
+def worker_profiles(recorders: list[Recorder], out: Path, top: int) -> tuple[dict[str, str], list[PhaseGap]]:
+    """Write the workers' sessions (per worker and merged) and their gaps, from the recorders' merged tasks."""
+    entries = [e for r in recorders for e in r.worker_profiles]
+    if not entries:
+        return {}, []
+    files: dict[str, str] = {}
+    by_worker: dict[str, list[Session]] = {}
+    by_submitter: dict[tuple[str, ...], list[Session]] = {}
+    for path, worker, data in entries:
+        session = Session.from_json(data)
+        by_worker.setdefault(worker, []).append(session)
+        by_submitter.setdefault(path, []).append(session)
+    for n, sessions in enumerate(by_worker.values(), 1):  # side by side: one session file per worker
+        _write_session(combine_sessions(sessions), out, f"profile.worker-{n}", files)
+    _write_session(combine_sessions([s for ss in by_worker.values() for s in ss]), out, "profile.workers", files,
+                   kind="workers")
+    trees = [r.tree for r in recorders]
+    gaps: list[PhaseGap] = []
+    for submitter, sessions in by_submitter.items():
+        found = [g for g in phase_gaps(combine_sessions(sessions), top=top) if g.phase_path]
+        framed = {g.phase_path for g in found}
+        for g in found:
+            path = (*submitter[:-1], *g.phase_path)
+            node = _tree_node(trees, path)
+            # the node's children that made no frame in the workers: with-block spans, inside this gap
+            inside = () if node is None else tuple(n for n, c in node.children.items()
+                                                   if c.remote and (*g.phase_path, n) not in framed)
+            gaps.append(replace(g, path=path if node is not None else None, source="workers", includes_spans=inside))
+    return files, gaps
+
+
 def profile_pass(
     fn: Callable[..., Any],
     /,
@@ -295,6 +411,9 @@ def profile_pass(
     # a program that opens its own Recorder records its spans there (it inherits the phase frames)
     trees = [r.tree for r in rec.nested] or [rec.tree]
     gaps = phase_gaps(session, top=top, trees=trees)
+    worker_files, worker_gaps = worker_profiles([rec, *rec.nested], out, top)
+    files.update(worker_files)
+    gaps += worker_gaps
     return ProfilePass(
         result=result,
         files=files,
@@ -307,4 +426,5 @@ def profile_pass(
     )
 
 
-__all__ = ["FILES", "GapFunction", "PhaseGap", "ProfilePass", "phase_gaps", "phase_name", "profile_pass"]
+__all__ = ["FILES", "GapFunction", "PhaseGap", "ProfilePass", "WorkerProfiler", "combine_sessions", "phase_gaps",
+           "phase_name", "profile_pass", "worker_profiles"]

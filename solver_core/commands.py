@@ -191,6 +191,9 @@ def _run(args: argparse.Namespace) -> int:
     print(f"\n{len(tasks)} task(s), {result.candidates} candidates, variant {settings.variant.name}")
     print(f"result digest: {result.digest}")
     print(f"run record:    {path}")
+    if args.profile:
+        for kind, name in result.recorder.passes["profile"]["files"].items():
+            print(f"profile:       {out_dir / name}  ({kind})")
     return EXIT_OK
 
 

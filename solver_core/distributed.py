@@ -59,7 +59,7 @@ from dataclasses import dataclass, replace
 from time import perf_counter_ns, time_ns
 from typing import Any, TypeVar
 
-from harness import current_span, span, traced
+from harness import call_in_span, current_span, traced
 from harness.concurrency import Traced
 from solver_core.execution import CHUNK_DEADLINE_ITEMS, Lost, PoolBackend, limit_worker, register_backend, run_chunk
 
@@ -270,11 +270,7 @@ class DaskBackend(PoolBackend):
         if not items:
             return []
         first = self.client is None
-        if first:
-            with span("pool_start"):  # the cluster's start (or connection): elapsed start-up
-                client = self.connect()
-        else:
-            client = self.connect()
+        client = call_in_span("pool_start", self.connect) if first else self.connect()  # cluster start: elapsed
         handle = current_span()
         if first:
             handle.set(dask_startup_ms=round(self.startup_ns / 1e6, 1))

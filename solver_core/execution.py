@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from harness import current_span, span, traced
+from harness import call_in_span, current_span, traced
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -165,12 +165,16 @@ class SandboxBackend(PoolBackend):
 
     def _executor(self) -> Any:
         if self._pool is None:
-            from pebble import ProcessPool
-
-            with span("pool_start"):  # until a worker answers: spawn, imports, initializer (elapsed start-up)
-                self._pool = ProcessPool(max_workers=self.workers, initializer=limit_worker)
-                self._pool.schedule(worker_ready).result()
+            self._pool = call_in_span("pool_start", self._start_pool)
         return self._pool
+
+    def _start_pool(self) -> Any:
+        """A new pool, once a worker answers: spawn, imports, initializer (elapsed start-up, `pool_start`)."""
+        from pebble import ProcessPool
+
+        pool = ProcessPool(max_workers=self.workers, initializer=limit_worker)
+        pool.schedule(worker_ready).result()
+        return pool
 
     def map(self, fn: Callable[[T], R], items: Sequence[T], chunksize: int | None = None,
             deadline: float | None = None) -> list[R | Lost]:
@@ -234,13 +238,16 @@ class ProcessBackend(PoolBackend):
 
     def _executor(self) -> Any:
         if self._pool is None:
-            from loky import get_reusable_executor
-
-            with span("pool_start"):  # until a worker answers: spawn, imports, initializer (elapsed start-up)
-                self._pool = get_reusable_executor(max_workers=self.workers, timeout=60, reuse=True,
-                                                   initializer=limit_worker)
-                self._pool.submit(worker_ready).result()
+            self._pool = call_in_span("pool_start", self._start_pool)
         return self._pool
+
+    def _start_pool(self) -> Any:
+        """The pool, once a worker answers: spawn, imports, initializer (elapsed start-up, `pool_start`)."""
+        from loky import get_reusable_executor
+
+        pool = get_reusable_executor(max_workers=self.workers, timeout=60, reuse=True, initializer=limit_worker)
+        pool.submit(worker_ready).result()
+        return pool
 
     def map(self, fn: Callable[[T], R], items: Sequence[T], chunksize: int | None = None,
             deadline: float | None = None) -> list[R | Lost]:

@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from harness.processors import GAP_ROWS, STARTUP, UNACCOUNTED, WORKER_STARTUP
+from harness.processors import GAP_ROWS, NO_WORKER_BUSY, STARTUP, UNACCOUNTED, WORKER_STARTUP
 from harness.renderers.base import Renderer
 from harness.renderers.prose import significant_changes, workload_words
 from harness.stats import MIN_EFFECT_NS, MIN_EFFECT_RATIO, MIN_ROUNDS_FOR_CI, has_ci, significance, spread
@@ -504,11 +504,14 @@ class MarkdownRenderer(Renderer):
         out = ["## What is in the gaps", ""]
         gaps = c.get("gaps") or []
         if not gaps:
-            out.append("No *(unaccounted)* row reaches 1% of its variant's total (and 1 ms): the spans cover the run.")
+            out.append(f"No *{UNACCOUNTED}* or *{NO_WORKER_BUSY}* row reaches 1% of its variant's total (and 1 ms): "
+                       "the spans cover the run.")
             return out
         any_profile = bool(c.get("profiles"))
-        out.append("*(unaccounted)* rows of at least 1% of the total (and 1 ms), largest first (a variant without "
-                   "one shows its largest gap of 1 ms or more)"
+        out.append(f"*{UNACCOUNTED}* rows (time inside a span that no child span covers) and *{NO_WORKER_BUSY}* rows "
+                   "(time inside a concurrent phase when no worker was busy and the phase's own process ran no named "
+                   "span: dispatch, pickling, polling, waiting) of at least 1% of the total (and 1 ms), largest first "
+                   "(a variant without one shows its largest gap of 1 ms or more)"
                    + (", with the functions that had the most self time in the gap in the profile pass (a separate "
                       "run under pyinstrument; its times are inflated, so only proportions are shown)."
                       if any_profile else "."))
@@ -520,13 +523,15 @@ class MarkdownRenderer(Renderer):
             links = self.profile_links.get(v) or {}
             link = ""
             if links:
-                link = " (profile: " + ", ".join(f"[{k}]({p})" for k, p in links.items() if k != "session") + ")"
+                link = " (profile: " + ", ".join(f"[{k}]({p})" for k, p in links.items()
+                                                 if not k.endswith("session")) + ")"
             out.append(f"- **{v}**{link}")
             for g in mine:
                 sig = "Σ " if g["summed"] else ""
                 small = "" if g.get("large", True) else ", its largest gap"
-                where = g["key"][: -len(UNACCOUNTED) - 1]
-                line = (f"  - *{UNACCOUNTED}* in `{where}`: {sig}{fmt_duration(g['median_ns'])} "
+                name = next((n for n in GAP_ROWS if g["key"].endswith("/" + n)), UNACCOUNTED)
+                where = g["key"][: -len(name) - 1]
+                line = (f"  - *{name}* in `{where}`: {sig}{fmt_duration(g['median_ns'])} "
                         f"({fmt_pct(g['share'], 1)} of the total{small})")
                 prof = g.get("profile")
                 if prof and prof.get("top"):
@@ -543,15 +548,14 @@ class MarkdownRenderer(Renderer):
                 elif prof is not None:
                     line += ": the profile saw no Python frames in this gap"
                 elif v in (c.get("profiles") or {}):
-                    line += ": not seen by the profiler (it samples the main thread only; this time is in workers)" \
-                        if g["summed"] else ": no profile data for this gap"
+                    line += ": no profile data for this gap (its span makes no phase frame)"
                 out.append(line)
         if not any_profile:
             out += ["", "No profile pass in this run: add `--profile` to `phasebench compare` to name the functions "
                     "that fill these gaps."]
         else:
-            out += ["", "The profiler samples only the main process's main thread: time spent in worker processes "
-                    "(Σ rows, sandboxed candidate code) is not in the profile."]
+            out += ["", "Elapsed gaps are explained by the main process's profile; Σ gaps (summed over workers) by the "
+                    "workers' own profiles (one pyinstrument session per worker task, merged in `profile.workers.html`)."]
         return out
 
     def chart_section(self, c: Mapping[str, Any]) -> list[str]:

@@ -178,8 +178,8 @@ class TerminalRenderer(Renderer):
         tree = derive(record["tree"])
         issues = consistency_issues(tree)
         flagged = {i.path for i in issues}
-        gaps = {
-            tuple(g["path"]): g
+        gaps = {  # keyed by (source, path): the main process's gaps, and the workers' (Σ rows)
+            (g.get("source", "main"), *g["path"]): g
             for g in (record.get("passes", {}).get("profile", {}) or {}).get("gaps", [])
             if g.get("path")
         }
@@ -307,7 +307,7 @@ class TerminalRenderer(Renderer):
         notes = _notes(node)
         if synthetic:
             notes = ""
-            gap = gaps.get(path)
+            gap = gaps.get(("workers" if summed else "main", *path))
             if gap and gap.get("top") and node.get("significant") and self.gap_functions > 0:
                 total = max(int(gap.get("gap_ns", 0)), 1)
                 top = gap["top"][: self.gap_functions]

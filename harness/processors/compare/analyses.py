@@ -278,7 +278,7 @@ def gaps(t: Tables, rows: Sequence[Row], profiles: Mapping[str, Mapping[str, Any
     out = []
     for v in variants:
         prof = profiles.get(v) or {}
-        by_tree_path = {tuple(g["path"]): g for g in prof.get("gaps", ()) if g.get("path")}
+        by_tree_path = {(g.get("source", "main"), *g["path"]): g for g in prof.get("gaps", ()) if g.get("path")}
         found = []
         for r in rows:
             cell = r.cells.get(v)
@@ -289,9 +289,8 @@ def gaps(t: Tables, rows: Sequence[Row], profiles: Mapping[str, Mapping[str, Any
                 continue
             e0 = next((e for e in by_path[v].get(r.path, ()) if e is not None), None)
             tpath = e0.tree_path if e0 is not None else ()
-            # the profiler sees only the main thread: a gap summed over workers is not in the profile (the main
-            # thread's frame of the same span is waiting for the workers meanwhile)
-            seen = None if cell.summed else by_tree_path.get(tpath)
+            # a gap summed over workers is explained by the workers' sessions, an elapsed one by the main process's
+            seen = by_tree_path.get(("workers" if cell.summed else "main", *tpath))
             found.append(GapRow(v, r.key, tpath, cell.median_ns, share, cell.summed,
                                 None if seen is None else dict(seen), share >= min_share))
         found.sort(key=lambda g: -g.median_ns)

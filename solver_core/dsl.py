@@ -98,14 +98,24 @@ def _homogeneous(container: Container) -> bool:
     """
     first = next(iter(container))
     if type(first) is int:
-        return all(type(e) is int for e in container)
+        for e in container:
+            if type(e) is not int:
+                return False
+        return True
     if type(first) is not tuple or len(first) != 2:
         return False
     if type(first[0]) is int and type(first[1]) is int:
-        return all(type(e) is tuple and len(e) == 2 and type(e[0]) is int and type(e[1]) is int
-                   for e in container)
-    return all(type(e) is tuple and len(e) == 2 and type(e[0]) is int and type(e[1]) is tuple
-               and len(e[1]) == 2 and type(e[1][0]) is int and type(e[1][1]) is int for e in container)
+        for e in container:
+            if type(e) is not tuple or len(e) != 2 or type(e[0]) is not int or type(e[1]) is not int:
+                return False
+        return True
+    for e in container:  # plain loops: a third cheaper than all() over a generator
+        if type(e) is not tuple or len(e) != 2 or type(e[0]) is not int:
+            return False
+        loc = e[1]
+        if type(loc) is not tuple or len(loc) != 2 or type(loc[0]) is not int or type(loc[1]) is not int:
+            return False
+    return True
 
 
 def _ordered(container: Container) -> Tuple:
@@ -160,7 +170,22 @@ def _paint_map(obj: Object) -> dict:
     """Location -> colour of an object; two colours at one location resolve to the larger."""
     cells = {loc: v for v, loc in obj}
     if len(cells) != len(obj):
-        cells = {loc: v for v, loc in _ordered(obj)}
+        if not isinstance(obj, (frozenset, set)):
+            return {loc: v for v, loc in _ordered(obj)}
+        # In canonical order the largest cell at a location comes last and wins: only the locations
+        # holding several cells need that order, not the whole object. Plain cells: the larger colour.
+        if _homogeneous(obj):
+            for v, loc in obj:
+                if v > cells[loc]:
+                    cells[loc] = v
+            return cells
+        groups: dict = {}
+        for cell in obj:
+            _, loc = cell
+            groups.setdefault(loc, []).append(cell)
+        for loc, group in groups.items():
+            if len(group) > 1:
+                cells[loc] = max(group, key=_canonical_key)[0]
     return cells
 
 
@@ -331,8 +356,11 @@ def size(container: Container) -> Integer:
 def merge(containers: ContainerContainer) -> Container:
     """Flatten a container of containers (a tuple of them gives a tuple)."""
     if type(containers) is tuple:
-        return tuple(e for c in containers for e in _ordered(c))
-    return frozenset(e for c in containers for e in c)
+        out: list = []
+        for c in containers:
+            out.extend(c if type(c) is tuple else _ordered(c))
+        return tuple(out)
+    return frozenset().union(*containers)  # one C loop; set members are merged without rehashing
 
 
 def maximum(container: IntegerSet) -> Integer:
@@ -375,6 +403,8 @@ def argmin(container: Container, compfunc: Callable) -> Any:
 
 def mostcommon(container: Container) -> Any:
     """Most frequent element (ties: canonically smallest)."""
+    if type(container) is frozenset and container:  # every element once: all tie
+        return _smallest(container)
     counts = _Counter(container)
     best = max(counts.values())
     return _smallest([e for e, n in counts.items() if n == best])
@@ -382,6 +412,8 @@ def mostcommon(container: Container) -> Any:
 
 def leastcommon(container: Container) -> Any:
     """Least frequent element (ties: canonically smallest)."""
+    if type(container) is frozenset and container:  # every element once: all tie
+        return _smallest(container)
     counts = _Counter(container)
     best = min(counts.values())
     return _smallest([e for e, n in counts.items() if n == best])
@@ -456,7 +488,9 @@ def tojvec(j: Integer) -> IntegerTuple:
 def sfilter(container: Container, condition: Callable) -> Container:
     """Elements satisfying condition, typed like the container."""
     if type(container) is tuple:
-        return tuple(e for e in container if condition(e))
+        return tuple(filter(condition, container))
+    if type(container) is frozenset:
+        return frozenset(filter(condition, container))
     return type(container)(e for e in container if condition(e))
 
 
@@ -626,6 +660,8 @@ def rapply(functions: Container, value: Any) -> Container:
 
 def mapply(function: Callable, container: ContainerContainer) -> FrozenSet:
     """Map, then merge."""
+    if type(container) is frozenset:
+        return frozenset().union(*frozenset(map(function, container)))
     return merge(apply(function, container))
 
 
@@ -720,7 +756,7 @@ def asindices(grid: Grid) -> Indices:
 def ofcolor(grid: Grid, value: Integer) -> Indices:
     """Locations holding colour value."""
     return frozenset(
-        (i, j) for i, row in enumerate(grid) if value in row for j, v in enumerate(row) if v == value
+        {(i, j) for i, row in enumerate(grid) if value in row for j, v in enumerate(row) if v == value}
     )
 
 
@@ -763,13 +799,17 @@ def toindices(patch: Patch) -> Indices:
     if len(patch) == 0:
         return frozenset()
     if _is_object(patch):
-        return frozenset(loc for _, loc in patch)
+        return frozenset({loc for _, loc in patch})
     return patch
 
 
 def recolor(value: Integer, patch: Patch) -> Object:
     """An object of colour value on the patch's locations."""
-    return frozenset((value, loc) for loc in toindices(patch))
+    if len(patch) == 0:
+        return frozenset()
+    if _is_object(patch):
+        return frozenset({(value, loc) for _, loc in patch})
+    return frozenset({(value, loc) for loc in patch})
 
 
 def shift(patch: Patch, directions: IntegerTuple) -> Patch:
@@ -778,14 +818,18 @@ def shift(patch: Patch, directions: IntegerTuple) -> Patch:
         return patch
     di, dj = directions
     if _is_object(patch):
-        return frozenset((v, (i + di, j + dj)) for v, (i, j) in patch)
-    return frozenset((i + di, j + dj) for i, j in patch)
+        return frozenset({(v, (i + di, j + dj)) for v, (i, j) in patch})
+    return frozenset({(i + di, j + dj) for i, j in patch})
 
 
 def normalize(patch: Patch) -> Patch:
     """Translate a patch so its upper-left corner is the origin."""
     if len(patch) == 0:
         return patch
+    if _is_object(patch):  # ulcorner and shift in one go, same checks and errors
+        rows, cols = zip(*[loc for _, loc in patch], strict=True)
+        di, dj = -min(rows), -min(cols)
+        return frozenset({(v, (i + di, j + dj)) for v, (i, j) in patch})
     i, j = ulcorner(patch)
     return shift(patch, (-i, -j))
 
@@ -1058,11 +1102,18 @@ def paint(grid: Grid, obj: Object) -> Grid:
     """Draw an object's on-grid cells onto the grid."""
     h = len(grid)
     w = len(grid[0]) if h else 0
-    rows = [list(row) for row in grid]
+    rows = [row if type(row) is tuple else tuple(row) for row in grid]
+    edited: list = [None] * h  # only the rows the object touches are copied and rebuilt
     for (i, j), v in _paint_map(obj).items():
         if 0 <= i < h and 0 <= j < w:
-            rows[i][j] = v
-    return tuple(tuple(row) for row in rows)
+            row = edited[i]
+            if row is None:
+                row = edited[i] = list(rows[i])
+            row[j] = v
+    for i, row in enumerate(edited):
+        if row is not None:
+            rows[i] = tuple(row)
+    return tuple(rows)
 
 
 def underfill(grid: Grid, value: Integer, patch: Patch) -> Grid:

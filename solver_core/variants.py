@@ -24,7 +24,8 @@ class Variant:
     #: (the batch as one DAG per sample: each distinct step computed once for all candidates) or "memo"
     #: (the shared DAG; steps of `S` and constants once per task; validation in the same process reads
     #: the DAG's outcomes back: `solver_core.pipeline.score.TaskMemo`)
-    #: "lean" is "memo" with Python's cyclic garbage collector paused while a sample's DAG and differs run
+    #: "lean" is "memo" with Python's cyclic garbage collector paused while a sample's DAG and differs run,
+    #: and all differs of a sample as one DAG (`score.DifferDag`: calls shared between differs)
     scoring: Literal["independent", "shared", "memo", "lean"] = "independent"
     #: score the samples of a task concurrently on this backend ("serial" = one after another)
     score_backend: Backend = "serial"
@@ -136,7 +137,7 @@ MEMO = register(replace(
 ))
 LEAN = register(replace(
     MEMO, name="lean",
-    summary="+ no cyclic garbage collection while primitives run (they build no cycles: refcounting frees all)",
+    summary="+ no cyclic GC while a sample's DAG and differs run; all differs as one shared DAG per expected grid",
     scoring="lean",
 ))
 FAST = register(replace(

@@ -147,3 +147,226 @@ def test_failures_in_memo_scoring_name_the_same_step(task):
     assert failures  # the batch has failing candidates
     assert [s.outcomes for s in mine] == [s.outcomes for s in ref]
     drop_memo()
+
+
+# ------------------------------------------------------------------------ DSL primitive bodies
+# Plain reference implementations of the primitives whose bodies were made cheaper (the straightforward
+# way: a sort for every canonical order, one generator per container); each new body must give the same
+# value, or raise the same exception type, on any input.
+from collections import Counter  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from solver_core import dsl  # noqa: E402
+
+
+def ref_homogeneous(container):
+    first = next(iter(container))
+    if type(first) is int:
+        return all(type(e) is int for e in container)
+    if type(first) is not tuple or len(first) != 2:
+        return False
+    if type(first[0]) is int and type(first[1]) is int:
+        return all(type(e) is tuple and len(e) == 2 and type(e[0]) is int and type(e[1]) is int for e in container)
+    return all(type(e) is tuple and len(e) == 2 and type(e[0]) is int and type(e[1]) is tuple and len(e[1]) == 2
+               and type(e[1][0]) is int and type(e[1][1]) is int for e in container)
+
+
+def ref_ordered(container):
+    if type(container) is tuple:
+        return container
+    if isinstance(container, frozenset | set):
+        return tuple(sorted(container, key=dsl._canonical_key))
+    return tuple(container)
+
+
+def ref_merge(containers):
+    if type(containers) is tuple:
+        return tuple(e for c in containers for e in ref_ordered(c))
+    return frozenset(e for c in containers for e in c)
+
+
+def ref_apply(function, container):
+    return tuple(map(function, container)) if type(container) is tuple else type(container)(map(function, container))
+
+
+def ref_mapply(function, container):
+    return ref_merge(ref_apply(function, container))
+
+
+def ref_toindices(patch):
+    if len(patch) == 0:
+        return frozenset()
+    if dsl._is_object(patch):
+        return frozenset(loc for _, loc in patch)
+    return patch
+
+
+def ref_shift(patch, directions):
+    if len(patch) == 0:
+        return patch
+    di, dj = directions
+    if dsl._is_object(patch):
+        return frozenset((v, (i + di, j + dj)) for v, (i, j) in patch)
+    return frozenset((i + di, j + dj) for i, j in patch)
+
+
+def ref_normalize(patch):
+    if len(patch) == 0:
+        return patch
+    rows, cols = zip(*ref_toindices(patch), strict=True)
+    return ref_shift(patch, (-min(rows), -min(cols)))
+
+
+def ref_recolor(value, patch):
+    return frozenset((value, loc) for loc in ref_toindices(patch))
+
+
+def ref_sfilter(container, condition):
+    if type(container) is tuple:
+        return tuple(e for e in container if condition(e))
+    return type(container)(e for e in container if condition(e))
+
+
+def ref_paint_map(obj):
+    cells = {loc: v for v, loc in obj}
+    if len(cells) != len(obj):
+        cells = {loc: v for v, loc in ref_ordered(obj)}
+    return cells
+
+
+def ref_paint(grid, obj):
+    h = len(grid)
+    w = len(grid[0]) if h else 0
+    rows = [list(row) for row in grid]
+    for (i, j), v in ref_paint_map(obj).items():
+        if 0 <= i < h and 0 <= j < w:
+            rows[i][j] = v
+    return tuple(tuple(row) for row in rows)
+
+
+def ref_underpaint(grid, obj):
+    h = len(grid)
+    w = len(grid[0]) if h else 0
+    bg = dsl.mostcolor(grid)
+    rows = [list(row) for row in grid]
+    for (i, j), v in ref_paint_map(obj).items():
+        if 0 <= i < h and 0 <= j < w and grid[i][j] == bg:
+            rows[i][j] = v
+    return tuple(tuple(row) for row in rows)
+
+
+def ref_ofcolor(grid, value):
+    return frozenset((i, j) for i, row in enumerate(grid) for j, v in enumerate(row) if v == value)
+
+
+def _ref_smallest(candidates):
+    return min(candidates, key=dsl._canonical_key)
+
+
+def ref_mostcommon(container):
+    counts = Counter(container)
+    best = max(counts.values())
+    return _ref_smallest([e for e, n in counts.items() if n == best])
+
+
+def ref_leastcommon(container):
+    counts = Counter(container)
+    best = min(counts.values())
+    return _ref_smallest([e for e, n in counts.items() if n == best])
+
+
+def _same(new, ref, *args):
+    """`new(*args)` equals `ref(*args)` (same type too), or both raise the same exception type."""
+    try:
+        want = ref(*args)
+    except Exception as exc:  # noqa: BLE001 - the exception type is the result here
+        with pytest.raises(type(exc)):
+            new(*args)
+        return
+    got = new(*args)
+    assert got == want and type(got) is type(want), (new.__name__, args)
+
+
+colours = st.integers(0, 9)
+coords = st.integers(-3, 12)
+locations = st.tuples(coords, coords)
+cells = st.tuples(colours, locations)
+grids = st.integers(1, 8).flatmap(lambda w: st.lists(st.tuples(*[colours] * w), min_size=1, max_size=8).map(tuple))
+objects_ = st.frozensets(cells, max_size=40)  # several colours at one location included
+indices = st.frozensets(locations, max_size=40)
+patches = st.one_of(objects_, indices)
+odd = st.one_of(st.integers(-2, 12), st.booleans(), locations, cells, st.frozensets(st.integers(0, 3), max_size=2),
+                st.tuples(colours, colours, colours))
+mixed = st.frozensets(st.one_of(odd, cells, locations), max_size=12)  # what a mutant may build
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(patches, mixed, st.frozensets(st.integers(-5, 5), min_size=1)))
+def test_homogeneous_and_ordered_match_the_reference(container):
+    if container:
+        assert dsl._homogeneous(container) == ref_homogeneous(container)
+    _same(dsl._ordered, ref_ordered, container)
+    if container:
+        _same(dsl._smallest, _ref_smallest, container)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.frozensets(st.one_of(objects_, indices), max_size=6), st.tuples(*[patches] * 3),
+                 st.frozensets(odd, max_size=4), st.tuples(mixed, mixed), st.integers(0, 3), mixed))
+def test_merge_matches_the_reference(containers):
+    _same(dsl.merge, ref_merge, containers)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.frozensets(locations, max_size=8), st.tuples(locations, locations)), patches)
+def test_mapply_of_shifts_matches_the_reference(offsets, patch):
+    fn = dsl.lbind(dsl.shift, patch)
+    _same(dsl.mapply, ref_mapply, fn, offsets)
+    _same(dsl.mapply, ref_mapply, dsl.dneighbors, offsets)
+    _same(dsl.mpapply, lambda f, a, b: ref_merge(tuple(map(f, a, b))), dsl.recolor,
+          (1, 2, 3), (patch, patch, frozenset()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(patches, mixed, st.frozensets(st.integers(0, 5))), locations, colours)
+def test_patch_primitives_match_the_reference(patch, offset, colour):
+    _same(dsl.toindices, ref_toindices, patch)
+    _same(dsl.shift, ref_shift, patch, offset)
+    _same(dsl.normalize, ref_normalize, patch)
+    _same(dsl.recolor, ref_recolor, colour, patch)
+    _same(dsl.sfilter, ref_sfilter, patch, lambda e: hash(e) % 3 == 0)
+    _same(dsl.sfilter, ref_sfilter, tuple(patch), lambda e: hash(e) % 2 == 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(grids, st.one_of(objects_, indices, mixed, st.tuples(cells, cells)), colours)
+def test_paint_matches_the_reference(grid, obj, colour):
+    _same(dsl.paint, ref_paint, grid, obj)
+    _same(dsl.underpaint, ref_underpaint, grid, obj)
+    _same(dsl.ofcolor, ref_ofcolor, grid, colour)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.frozensets(st.one_of(colours, locations, cells), max_size=8), st.tuples(colours, colours, colours),
+                 st.lists(colours, max_size=12).map(tuple), mixed))
+def test_mostcommon_leastcommon_match_the_reference(container):
+    _same(dsl.mostcommon, ref_mostcommon, container)
+    _same(dsl.leastcommon, ref_leastcommon, container)
+
+
+@settings(max_examples=150, deadline=None)
+@given(grids, st.lists(grids, min_size=1, max_size=4))
+def test_differ_dag_scores_like_each_differ_alone(expected, candidates):
+    from solver_core.differs import differ_programs, differ_score
+    from solver_core.pipeline.evaluate import Specialised
+    from solver_core.pipeline.score import DifferDag
+
+    dag = DifferDag(expected)
+    for grid in candidates:
+        want = []
+        for program in differ_programs().values():
+            value = Specialised(program, {"I": expected}, ("C",))({"C": grid})
+            want.append(0 if type(value) is Failure else differ_score(value))
+        assert dag.scores(grid) == tuple(want)

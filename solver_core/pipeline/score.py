@@ -15,7 +15,8 @@ per program that reached that step.
 Strategies: `independent` (each candidate's program on its own), `shared` (the batch as one DAG per
 sample) and `memo` (the shared DAG through the task's `TaskMemo`: steps that read only `S` and
 constants run once per task instead of once per sample, and validation reads the DAG's outcomes back
-instead of running every solver again).
+instead of running every solver again) and `lean` (`memo` with the cyclic garbage collector paused
+while a sample runs, and every differ of a sample in one `DifferDag`).
 """
 
 from __future__ import annotations
@@ -30,12 +31,16 @@ from typing import Any
 
 from harness import current_span, span
 from solver_core.differs import differ_programs, differ_score
+from solver_core.containment import is_interrupt
 from solver_core.generator import Batch
+from solver_core.generator import merge as merge_programs
 from solver_core.pipeline.evaluate import (
+    CANDIDATE_ERRORS,
     Failure,
     Outcome,
     Specialised,
     StepTimeout,
+    compile_steps,
     dag_outcome,
     program_outcome,
     run_dag,
@@ -118,6 +123,8 @@ def _run_memo(job: SampleJob, inputs: Mapping[str, object]) -> dict[int, Outcome
 def _differ_scores(job: SampleJob, outcomes: Mapping[int, Outcome]) -> dict[str, dict[int, int]]:
     """Every differ on (expected output, candidate output) for every candidate with an output."""
     expected = job.pair.output
+    if job.strategy == "lean":
+        return _merged_differ_scores(expected, outcomes)
     result: dict[str, dict[int, int]] = {}
     for name, program in differ_programs().items():
         scores: dict[int, int] = {}
@@ -144,6 +151,89 @@ def _differ_scores(job: SampleJob, outcomes: Mapping[int, Outcome]) -> dict[str,
                 scores[cand.t_n] = 0 if type(value) is Failure else differ_score(value)
         result[name] = scores
     return result
+
+
+@cache
+def _differ_dag() -> tuple[tuple[Step, ...], dict[str, int]]:
+    """Every differ in one step list with identical calls shared (`shape(C)`, `mostcolor(C)`, ...), and
+    each differ's output step."""
+    programs = differ_programs()
+    steps, outputs = merge_programs(list(programs.values()))
+    return steps, dict(zip(programs, outputs, strict=True))
+
+
+class _Failed:
+    """A differ step that raised (its differ scores 0, as a `Failure` does)."""
+
+
+_FAILED = _Failed()
+
+
+class DifferDag:
+    """Every differ against one expected grid `I` as one DAG (`lean` scoring): the steps that read only
+    `I` run once; per candidate grid `C`, each step reading `C` runs once for all the differs that share
+    it. A differ scores 0 when any step of its program raised (the program would have stopped there
+    with a `Failure`, which scores 0), else `differ_score` of its output: what `Specialised` gives one
+    differ at a time."""
+
+    def __init__(self, expected: Grid) -> None:
+        steps, self._outputs = _differ_dag()
+        compiled = compile_steps(steps, {"I": expected, "C": _FAILED})  # `_FAILED` marks the free input
+        self._free: list[tuple[int, Callable[..., object], tuple[tuple[str, object], ...]]] = []
+        self._fixed: list[object] = []
+        reads_c: list[bool] = []
+        for k, (fn, args) in enumerate(compiled):
+            free = any((kind == "s" and reads_c[a]) or (kind == "v" and a is _FAILED) for kind, a in args)  # type: ignore[index]
+            reads_c.append(free)
+            if free:
+                self._free.append((k, fn, args))
+                self._fixed.append(None)
+            else:
+                self._fixed.append(self._step(fn, [self._fixed[a] if kind == "s" else a for kind, a in args], k))  # type: ignore[index]
+
+    @staticmethod
+    def _step(fn: Callable[..., object], args: list[object], k: int) -> object:
+        if any(a is _FAILED for a in args):
+            return _FAILED
+        try:
+            return fn(*args)
+        except StepTimeout:
+            raise
+        except CANDIDATE_ERRORS as exc:
+            if is_interrupt(exc):  # a real Ctrl-C stops the run
+                raise
+            return _FAILED
+
+    def scores(self, grid: Grid) -> tuple[int, ...]:
+        """Each differ's score of `grid`, in `differ_programs` order."""
+        values = list(self._fixed)
+        step = self._step
+        for k, fn, args in self._free:
+            values[k] = step(fn, [values[a] if kind == "s" else (grid if a is _FAILED else a)  # type: ignore[index]
+                                  for kind, a in args], k)
+        return tuple(0 if values[o] is _FAILED else differ_score(values[o]) for o in self._outputs.values())
+
+
+def _merged_differ_scores(expected: Grid, outcomes: Mapping[int, Outcome]) -> dict[str, dict[int, int]]:
+    """`_differ_scores` through one `DifferDag`: each distinct grid scored once (by identity, then value)."""
+    dag = DifferDag(expected)
+    names = list(differ_programs())
+    zero = (0,) * len(names)
+    by_id: dict[int, tuple[int, ...]] = {}
+    by_value: dict[Grid, tuple[int, ...]] = {}
+    per_candidate: dict[int, tuple[int, ...]] = {}
+    for t_n, got in outcomes.items():
+        if type(got) is Failure:
+            per_candidate[t_n] = zero
+            continue
+        found = by_id.get(id(got))
+        if found is None:
+            found = by_value.get(got)  # type: ignore[arg-type]
+            if found is None:
+                found = by_value[got] = dag.scores(got)  # type: ignore[index, arg-type]
+            by_id[id(got)] = found
+        per_candidate[t_n] = found
+    return {name: {t_n: s[n] for t_n, s in per_candidate.items()} for n, name in enumerate(names)}
 
 
 def score_sample(job: SampleJob) -> SampleScores:

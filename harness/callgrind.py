@@ -497,15 +497,17 @@ def valgrind_command(argv: Sequence[str], out_dir: Path, *, instr_atstart: bool 
     return [setarch, platform.machine(), "-R", *cmd] if setarch else cmd
 
 
-def run_counted(argv: Sequence[str], out_dir: Path, env: Mapping[str, str] | None = None, *,
-                instr_atstart: bool = False, timeout: float | None = None, cwd: Path | None = None,
-                threads: Sequence[int] | None = None, extra: Sequence[str] = ()) -> dict[str, int]:
-    """Run `argv` under callgrind; instructions per phase path (inclusive) plus ``(total)``/``(unattributed)``.
+def run_counts(argv: Sequence[str], out_dir: Path, env: Mapping[str, str] | None = None, *,
+               instr_atstart: bool = False, timeout: float | None = None, cwd: Path | None = None,
+               threads: Sequence[int] | None = None, extra: Sequence[str] = ()) -> PhaseCounts:
+    """Run `argv` under callgrind; its :class:`PhaseCounts` (all processes, all dump files).
 
     `env` is added to this process's environment; ``PYTHONHASHSEED=0`` and ``PHASEBENCH_CALLGRIND``
     are set. `out_dir` gets the dump files and the command's ``stdout.txt`` / ``stderr.txt``; it must
-    hold no dump files yet. Raises :class:`CallgrindUnavailable` without the tools,
-    ``subprocess.CalledProcessError`` (stderr's tail in ``stderr``) if the command fails.
+    hold no dump files yet. The command runs in a session of its own: past `timeout` the whole group
+    (valgrind and every worker it traces) is killed and ``subprocess.TimeoutExpired`` raised. Raises
+    :class:`CallgrindUnavailable` without the tools, ``subprocess.CalledProcessError`` (stderr's tail in
+    ``stderr``) if the command fails.
     """
     check_tools()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -514,11 +516,34 @@ def run_counted(argv: Sequence[str], out_dir: Path, env: Mapping[str, str] | Non
     full_env = {**os.environ, **(env or {}), "PYTHONHASHSEED": "0", ENV_VAR: str(build_shim())}
     cmd = valgrind_command(argv, out_dir, instr_atstart=instr_atstart, extra=extra)
     with (out_dir / "stdout.txt").open("wb") as out, (out_dir / "stderr.txt").open("wb") as err:
-        done = subprocess.run(cmd, env=full_env, cwd=cwd, stdout=out, stderr=err, timeout=timeout, check=False)
-    if done.returncode != 0:
+        proc = subprocess.Popen(cmd, env=full_env, cwd=cwd, stdout=out, stderr=err, start_new_session=True)
+        try:
+            returncode = proc.wait(timeout=timeout)
+        except BaseException:  # a timeout or Ctrl-C: no valgrind process may outlive the call
+            _kill_group(proc)
+            raise
+    if returncode != 0:
         tail = (out_dir / "stderr.txt").read_text(errors="replace")[-2000:]
-        raise subprocess.CalledProcessError(done.returncode, cmd, stderr=tail)
-    return count_dir(out_dir, threads).as_dict()
+        raise subprocess.CalledProcessError(returncode, cmd, stderr=tail)
+    return count_dir(out_dir, threads)
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+def run_counted(argv: Sequence[str], out_dir: Path, env: Mapping[str, str] | None = None, *,
+                instr_atstart: bool = False, timeout: float | None = None, cwd: Path | None = None,
+                threads: Sequence[int] | None = None, extra: Sequence[str] = ()) -> dict[str, int]:
+    """:func:`run_counts` as a dict: instructions per phase path (inclusive) plus ``(total)``/``(unattributed)``."""
+    return run_counts(argv, out_dir, env, instr_atstart=instr_atstart, timeout=timeout, cwd=cwd, threads=threads,
+                      extra=extra).as_dict()
 
 
 __all__ = [
@@ -545,6 +570,7 @@ __all__ = [
     "read_dump",
     "reset",
     "run_counted",
+    "run_counts",
     "running_on_valgrind",
     "split_label",
     "start_instrumentation",

@@ -64,6 +64,8 @@ class TracedCall(Generic[T]):
     task: str | None = None
     keep_samples: bool = False
     enabled: bool = True
+    #: the submitting span's path: under callgrind the worker's instructions count towards it
+    path: tuple[str, ...] | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Traced[T]:
         label = _worker_label()
@@ -79,6 +81,11 @@ class TracedCall(Generic[T]):
             keep_samples=self.keep_samples,
             cpu_clock="process" if main else "thread",
         )
+        if self.path is not None and os.environ.get("PHASEBENCH_CALLGRIND"):
+            from harness.callgrind import CallgrindHook, live
+
+            if live():  # under `phasebench gate --measure instructions`: mark this job's phase
+                rec.hook = CallgrindHook(prefix=self.path)
         try:
             with rec:
                 if self.task is not None:
@@ -114,7 +121,7 @@ def traced(fn: Callable[..., T], *, name: str | None = None, keep_samples: bool 
     current = CURRENT.get()
     if keep_samples is None:
         keep_samples = current is not None and current.samples is not None
-    return TracedCall(fn, name, keep_samples, current is not None)
+    return TracedCall(fn, name, keep_samples, current is not None, None if current is None else tuple(current.path))
 
 
 def merge_worker(handle: SpanHandle, value: Traced[T]) -> T:

@@ -41,6 +41,10 @@ class WorktreeError(RuntimeError):
     """No git repository, an unknown REF, uncommitted changes where refused, or no entry point."""
 
 
+class WorktreeFailure(WorktreeError):
+    """git itself failed (not installed, `git status` or `git worktree add` failed): not the caller's mistake."""
+
+
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=False)
 
@@ -50,7 +54,7 @@ def repo_root(path: Path) -> Path:
     if not path.exists():
         raise WorktreeError(f"{path} does not exist")
     if shutil.which("git") is None:
-        raise WorktreeError("git is not installed: apt-get install git")
+        raise WorktreeFailure("git is not installed: apt-get install git")
     done = _git(path, "rev-parse", "--show-toplevel")
     if done.returncode != 0:
         raise WorktreeError(f"{path} is not inside a git repository ({done.stderr.strip()})")
@@ -63,7 +67,10 @@ def resolve_ref(repo: Path, ref: str) -> str:
         raise WorktreeError(f"not a git revision: {ref!r}")
     done = _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if done.returncode != 0:
-        raise WorktreeError(f"unknown git revision {ref!r} in {repo} (try `git log --oneline` for one that exists)")
+        shallow = _git(repo, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
+        hint = ("this is a shallow clone: fetch the history first (`git fetch --deepen=1` for HEAD~1)" if shallow
+                else "try `git log --oneline` for one that exists")
+        raise WorktreeError(f"unknown git revision {ref!r} in {repo} ({hint})")
     return done.stdout.strip()
 
 
@@ -71,7 +78,7 @@ def dirty_paths(repo: Path) -> list[str]:
     """Tracked files with uncommitted changes (``git status --porcelain``, untracked files left out)."""
     done = _git(repo, "status", "--porcelain", "--untracked-files=no")
     if done.returncode != 0:
-        raise WorktreeError(f"git status failed in {repo}: {done.stderr.strip()}")
+        raise WorktreeFailure(f"git status failed in {repo}: {done.stderr.strip()}")
     return [line[3:] for line in done.stdout.splitlines() if line.strip()]
 
 
@@ -161,7 +168,7 @@ def checkout(ref: str, repo: Path | str = ".", *, parent: Path | None = None, re
     try:
         done = _git(root, "worktree", "add", "--detach", str(tree), commit)
         if done.returncode != 0:
-            raise WorktreeError(f"git worktree add {ref} failed: {done.stderr.strip()}")
+            raise WorktreeFailure(f"git worktree add {ref} failed: {done.stderr.strip()}")
         entry = read_entry_point(tree, script)
         if precompile:
             compile_bytecode(tree)
@@ -173,6 +180,7 @@ def checkout(ref: str, repo: Path | str = ".", *, parent: Path | None = None, re
 __all__ = [
     "Checkout",
     "WorktreeError",
+    "WorktreeFailure",
     "bootstrap_code",
     "checkout",
     "compile_bytecode",

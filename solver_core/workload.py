@@ -131,6 +131,18 @@ class ArcWorkload(Workload):
                               progress=progress)
         return result.recorder
 
+    def run_argv(self, spec: Spec, variant: str, out_dir: Path) -> list[str]:
+        """`phasebench run` arguments for one run of `variant` on `spec` (the gate runs any commit's CLI)."""
+        d = spec.description
+        ids = list(d["tasks"])
+        argv = ["run", "--variant", variant, "--out", str(out_dir), "--dataset", str(d["dataset"]),
+                *(["--task", ids[0]] if len(ids) == 1 else ["--tasks", ",".join(ids)]),
+                "--seed", str(d["seed"]), "--parents", str(d["parents"]), "--mutants", str(d["mutants"])]
+        for key in ("timeout", "workers"):
+            if d.get(key) is not None:
+                argv += [f"--{key}", str(d[key])]
+        return argv
+
     def commands(self) -> Sequence[Command]:
         return arc_commands.COMMANDS
 

@@ -14,8 +14,15 @@ median(baseline); comparisons with a saved run are unpaired ratios of medians), 
   budget allows, and re-decides on all rounds so far; if it still straddles, the rule stays
   inconclusive.
 
-The overall verdict is ``regression`` (exit 1) when any rule fails, ``inconclusive`` (exit 2) when none
-fails but some rule is undecided, ``pass`` (exit 0) otherwise; usage and infrastructure errors exit 3.
+The overall verdict is ``regression`` (exit 1) when any rule fails, ``inconclusive`` (exit 4) when none
+fails but some rule is undecided, ``pass`` (exit 0) otherwise; usage errors exit 3 (argparse's own: 2)
+and infrastructure errors 5 (`harness.gate.rules.EXIT_HELP`).
+
+What is measured (`harness.gate.measures`): instruction counts under callgrind where valgrind is
+installed (each side runs once; load does not move them), else CPU time, or wall time when asked;
+the verdict and the summary say which measure decided and why. ``gate --base REF``
+(`harness.gate.base`) compares the working tree ("head") with a commit ("base") run from a temporary
+worktree, on rules ``PHASE: head / base <= X`` (``base_rules`` in the config).
 Each look at the data uses the configured confidence; repeated looks raise the error rate somewhat for
 a true ratio sitting right on a threshold, so leave thresholds a margin over the ratio you expect.
 
@@ -32,13 +39,16 @@ A rule without ``PHASE:`` is about ``total`` (the run's root). ``>=`` rules are 
 written ``NAME@saved`` refers to a saved run's samples (``load_saved``); such comparisons are unpaired.
 
 
-Modules: `harness.gate.rules` (rules, config), `harness.gate.decide` (samples, decisions, the
-measuring loop, A/A), `harness.gate.saved` (saved runs, fingerprints, output files) and the
-renderers in `harness.renderers.gate`.
+Modules: `harness.gate.rules` (rules, config, exit codes), `harness.gate.decide` (samples, decisions,
+the measuring loop, A/A), `harness.gate.measures` (instructions / cpu / wall), `harness.gate.sides`
+(running a side as a command), `harness.gate.base` (head against base, counted verdicts),
+`harness.gate.saved` (saved runs, fingerprints, workload checks, output files) and the renderers in
+`harness.renderers.gate`.
 """
 
 from __future__ import annotations
 
+from harness.gate.base import NoMarks, counted_verdict, gate_against_base
 from harness.gate.decide import (
     AAResult,
     GateVerdict,
@@ -53,12 +63,18 @@ from harness.gate.decide import (
     run_gate,
     to_columns,
 )
+from harness.gate.measures import MEASURES, MeasureChoice, decide_counts, phase_values, resolve_measure
 from harness.gate.rules import (
+    BASE,
+    EXIT_ARGPARSE,
     EXIT_ERROR,
+    EXIT_HELP,
     EXIT_INCONCLUSIVE,
     EXIT_PASS,
     EXIT_REGRESSION,
+    EXIT_USAGE,
     FAIL,
+    HEAD,
     INCONCLUSIVE,
     PASS,
     SAVED_SUFFIX,
@@ -69,22 +85,36 @@ from harness.gate.rules import (
     VERDICT_SCHEMA,
     GateConfig,
     GateError,
+    InfrastructureError,
     Measure,
     Rule,
     Samples,
+    check_base_rules,
     config_from_mapping,
     is_saved,
     load_config,
     parse_rule,
 )
-from harness.gate.saved import SavedRun, against_rules, check_fingerprint, load_saved, write_outputs
+from harness.gate.saved import (
+    SavedRun,
+    against_rules,
+    check_comparable,
+    check_fingerprint,
+    free_paths,
+    load_saved,
+    workload_differences,
+    write_outputs,
+)
 from harness.renderers.gate import render_aa_markdown, render_markdown, render_text
 
 __all__ = [
-    "EXIT_ERROR", "EXIT_INCONCLUSIVE", "EXIT_PASS", "EXIT_REGRESSION", "FAIL", "INCONCLUSIVE", "PASS", "SAVED_SUFFIX",
-    "STATISTICS", "TABLE", "TOTAL", "VERDICT_EXIT", "VERDICT_SCHEMA", "AAResult", "GateConfig", "GateError",
-    "GateVerdict", "Measure", "RatioFn", "Rule", "RuleOutcome", "Samples", "SavedRun", "aa_rules", "against_rules",
-    "check_fingerprint", "config_from_mapping", "error_verdict", "evaluate", "is_saved", "load_config", "load_saved",
-    "overall", "parse_rule", "record_phase_times", "render_aa_markdown", "render_markdown", "render_text", "run_aa",
-    "run_gate", "to_columns", "write_outputs",
+    "BASE", "EXIT_ARGPARSE", "EXIT_ERROR", "EXIT_HELP", "EXIT_INCONCLUSIVE", "EXIT_PASS", "EXIT_REGRESSION",
+    "EXIT_USAGE", "FAIL", "HEAD", "INCONCLUSIVE", "MEASURES", "PASS", "SAVED_SUFFIX", "STATISTICS", "TABLE", "TOTAL",
+    "VERDICT_EXIT", "VERDICT_SCHEMA", "AAResult", "GateConfig", "GateError", "GateVerdict", "InfrastructureError",
+    "Measure", "MeasureChoice", "NoMarks", "RatioFn", "Rule", "RuleOutcome", "Samples", "SavedRun", "aa_rules",
+    "against_rules", "check_base_rules", "check_comparable", "check_fingerprint", "config_from_mapping",
+    "counted_verdict", "decide_counts", "error_verdict", "evaluate", "free_paths", "gate_against_base", "is_saved",
+    "load_config", "load_saved", "overall", "parse_rule", "phase_values", "record_phase_times", "render_aa_markdown",
+    "render_markdown", "render_text", "resolve_measure", "run_aa", "run_gate", "to_columns", "workload_differences",
+    "write_outputs",
 ]

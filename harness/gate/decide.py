@@ -9,14 +9,17 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness.gate.rules import (
+    ERROR,
     FAIL,
     INCONCLUSIVE,
     SAVED_SUFFIX,
     TOTAL,
+    USAGE_ERROR,
     VERDICT_EXIT,
     VERDICT_SCHEMA,
     GateConfig,
     GateError,
+    InfrastructureError,
     Measure,
     Rule,
     Samples,
@@ -142,6 +145,12 @@ class GateVerdict:
     saved: dict[str, Any] | None = None
     mode: str = "gate"
     error: str | None = None
+    #: what decided: "wall", "cpu" or "instructions", and why that measure (said in the summary)
+    measure: str = "wall"
+    measure_reason: str = ""
+    #: ``gate --base``: the two sides (ref, commit, ...); lines the summary shows as they are
+    sides: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -161,14 +170,18 @@ class GateVerdict:
 
     def headline(self) -> str:
         """One line for the terminal / log."""
-        if self.verdict == "error":
-            return f"gate: ERROR: {self.error}"
+        if self.verdict in (ERROR, USAGE_ERROR):
+            return f"gate: {self.verdict.upper()}: {self.error}"
         if self.verdict == "regression":
             return "gate: REGRESSION in " + "; ".join(o.describe() for o in self.failed)
         if self.verdict == "inconclusive":
-            return (f"gate: INCONCLUSIVE after {self.rounds} rounds ({self.stopped}): "
+            return (f"gate: INCONCLUSIVE after {self.rounds} {self._rounds_word} ({self.stopped}): "
                     + "; ".join(o.describe() for o in self.undecided))
-        return f"gate: PASS ({len(self.outcomes)} rule(s), {self.rounds} rounds)"
+        return f"gate: PASS ({len(self.outcomes)} rule(s), {self.rounds} {self._rounds_word}, {self.measure})"
+
+    @property
+    def _rounds_word(self) -> str:
+        return "counted run(s) per side" if self.measure == "instructions" else "rounds"
 
     def to_dict(self, *, include_samples: bool = True) -> dict[str, Any]:
         c = self.config
@@ -178,6 +191,10 @@ class GateVerdict:
             "verdict": self.verdict,
             "exit_code": self.exit_code,
             "headline": self.headline(),
+            "measure": self.measure,
+            "measure_reason": self.measure_reason,
+            "sides": self.sides,
+            "notes": self.notes,
             "failed_phases": self.failed_phases,
             "rules": [o.to_dict() for o in self.outcomes],
             "rounds": self.rounds,
@@ -185,7 +202,8 @@ class GateVerdict:
             "stopped": self.stopped,
             "settings": {"budget_s": c.budget_s, "rounds": c.rounds, "step": c.step, "max_rounds": c.max_rounds,
                          "warmup": c.warmup, "confidence": c.confidence, "resamples": c.resamples,
-                         "statistic": c.statistic,
+                         "statistic": c.statistic, "measure": c.measure,
+                         "instructions_tolerance": c.instructions_tolerance,
                          "seed": c.seed, "config": c.source},
             "workload": c.workload,
             "looks": self.looks,
@@ -199,9 +217,10 @@ class GateVerdict:
         return out
 
 
-def error_verdict(config: GateConfig, message: str, *, mode: str = "gate") -> GateVerdict:
-    """A verdict for a gate that could not run (exit 3)."""
-    return GateVerdict("error", [], 0, 0.0, config, {}, stopped="error", mode=mode, error=message)
+def error_verdict(config: GateConfig, message: str, *, mode: str = "gate", usage: bool = False) -> GateVerdict:
+    """A verdict for a gate that could not run: a usage error (exit 3) or an infrastructure error (exit 5)."""
+    kind = USAGE_ERROR if usage else ERROR
+    return GateVerdict(kind, [], 0, 0.0, config, {}, stopped=kind, mode=mode, error=message)
 
 
 def run_gate(config: GateConfig, measure: Measure, *, saved: Mapping[str, Mapping[str, list[int]]] | None = None,
@@ -236,11 +255,11 @@ def run_gate(config: GateConfig, measure: Measure, *, saved: Mapping[str, Mappin
         measuring += clock() - t0
         missing = [n for n in config.variants if n not in batch]
         if missing:
-            raise GateError(f"the measurement returned no records of {', '.join(missing)}")
+            raise InfrastructureError(f"the measurement returned no records of {', '.join(missing)}")
         for name in config.variants:
             got = len(batch[name])
             if got != ask:
-                raise GateError(f"the measurement returned {got} records of {name!r}, expected {ask}")
+                raise InfrastructureError(f"the measurement returned {got} records of {name!r}, expected {ask}")
             if env is None:
                 env = next((r.get("environment") for r in batch[name] if isinstance(r.get("environment"), dict)),
                            None)

@@ -11,15 +11,27 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+#: Exit codes of `phasebench gate`; none of them means two things. 2 is argparse's (a mistyped option),
+#: 3 every phasebench command's own usage error (a bad rule, an unknown variant, phase or REF, a saved run
+#: of another workload): both are mistakes in the command, never a measurement's outcome.
 EXIT_PASS = 0
 EXIT_REGRESSION = 1
-EXIT_INCONCLUSIVE = 2
-EXIT_ERROR = 3
+EXIT_ARGPARSE = 2
+EXIT_USAGE = 3
+EXIT_INCONCLUSIVE = 4
+EXIT_ERROR = 5
 
 PASS, FAIL, INCONCLUSIVE = "pass", "fail", "inconclusive"
+USAGE_ERROR, ERROR = "usage error", "error"
 #: Overall verdicts and their exit codes.
 VERDICT_EXIT = {"pass": EXIT_PASS, "regression": EXIT_REGRESSION, "inconclusive": EXIT_INCONCLUSIVE,
-                "error": EXIT_ERROR}
+                USAGE_ERROR: EXIT_USAGE, ERROR: EXIT_ERROR}
+#: One line per exit code (``--help``, README, bench/README.md).
+EXIT_HELP = ("exit codes: 0 pass, 1 regression (names the phase), 2 usage error (argparse: a mistyped option), "
+             "3 usage error (a bad rule, unknown variant, phase or REF, a saved run of another workload), "
+             "4 inconclusive (no decision within the budget), 5 infrastructure error (a run, valgrind or git failed)")
+#: The names of the two sides of ``gate --base REF`` rules (``PHASE: head / base <= X``).
+HEAD, BASE = "head", "base"
 VERDICT_SCHEMA = "phasebench.gate/1"
 SAVED_SUFFIX = "@saved"
 STATISTICS = ("ratio of medians", "median of ratios")
@@ -30,7 +42,11 @@ Measure = Callable[[int], Mapping[str, Sequence[Mapping[str, Any]]]]
 
 
 class GateError(ValueError):
-    """A usage or infrastructure problem (bad rule, missing phase, unreadable saved run): exit 3."""
+    """A usage problem (bad rule, missing phase, unreadable or incomparable saved run): exit 3."""
+
+
+class InfrastructureError(GateError):
+    """The measurement could not be made (a run crashed, valgrind or git failed): exit 5."""
 
 
 _OPS = {"<=": "<=", "≤": "<=", "<": "<=", ">=": ">=", "≥": ">=", ">": ">="}
@@ -127,6 +143,15 @@ class GateConfig:
     #: in the same round, the tightest estimate on a noisy machine) or "ratio of medians"
     #: (median(variant) / median(baseline)); unpaired rules (saved runs) use the ratio of medians
     statistic: str = "median of ratios"
+    #: ``gate --base REF``: its rules (``PHASE: head / base <= X``) and the variant both sides run
+    base_rules: tuple[Rule, ...] = ()
+    base_variant: str = ""
+    #: "auto" (instructions where callgrind works, else cpu), "instructions", "cpu" or "wall"
+    measure: str = "auto"
+    #: the band around an instruction-count ratio taken as noise (same code repeats within ~0.1%)
+    instructions_tolerance: float = 0.005
+    #: time limit of one run under callgrind, s
+    count_timeout_s: float = 170.0
     workload: dict[str, Any] = field(default_factory=dict)
     source: str = "<defaults>"
 
@@ -140,6 +165,10 @@ class GateConfig:
             raise GateError(f"{self.source}: confidence must be in [0.5, 1), got {self.confidence}")
         if self.resamples < 100 or self.warmup < 0:
             raise GateError(f"{self.source}: need resamples >= 100 and warmup >= 0")
+        if self.measure not in ("auto", "instructions", "cpu", "wall"):
+            raise GateError(f"{self.source}: measure must be auto, instructions, cpu or wall, got {self.measure!r}")
+        if not (0 <= self.instructions_tolerance < 0.5 and self.count_timeout_s > 0):
+            raise GateError(f"{self.source}: need 0 <= instructions_tolerance < 0.5 and count_timeout_s > 0")
         if self.statistic not in STATISTICS:
             raise GateError(f"{self.source}: statistic must be one of {', '.join(map(repr, STATISTICS))}, "
                             f"got {self.statistic!r}")
@@ -155,7 +184,7 @@ class GateConfig:
         return out
 
 
-_LOOP_KEYS = {f.name for f in fields(GateConfig)} - {"rules", "workload", "source"}
+_LOOP_KEYS = {f.name for f in fields(GateConfig)} - {"rules", "base_rules", "workload", "source"}
 #: Where the table lives in pyproject.toml.
 TABLE = ("tool", "phasebench", "gate")
 
@@ -167,16 +196,12 @@ def config_from_mapping(table: Mapping[str, Any], source: str = "<config>", *,
     `workload_keys`: the keys that describe the measured workload (the workload's `config_keys`),
     collected into `GateConfig.workload` with the table's ``workload`` sub-table.
     """
-    unknown = set(table) - _LOOP_KEYS - set(workload_keys) - {"rules", "workload"}
+    unknown = set(table) - _LOOP_KEYS - set(workload_keys) - {"rules", "base_rules", "workload"}
     if unknown:
         raise GateError(f"{source}: unknown gate setting(s): {', '.join(sorted(unknown))}")
-    raw_rules = table.get("rules", [])
-    if isinstance(raw_rules, (str, Mapping)):
-        raw_rules = [raw_rules]
-    try:
-        rules = tuple(parse_rule(r) for r in raw_rules)
-    except GateError as exc:
-        raise GateError(f"{source}: {exc}") from None
+    rules = _rules(table.get("rules", []), source)
+    base_rules = _rules(table.get("base_rules", []), source)
+    check_base_rules(base_rules, f"{source}: base_rules")
     loop: dict[str, Any] = {}
     for key in _LOOP_KEYS & set(table):
         kind = type(getattr(GateConfig, key, None)) if hasattr(GateConfig, key) else None
@@ -190,7 +215,24 @@ def config_from_mapping(table: Mapping[str, Any], source: str = "<config>", *,
         loop[key] = float(value) if kind is float else value
     workload = dict(table.get("workload", {}))
     workload.update({k: table[k] for k in table if k in workload_keys})
-    return GateConfig(rules=rules, workload=workload, source=source, **loop)
+    return GateConfig(rules=rules, base_rules=base_rules, workload=workload, source=source, **loop)
+
+
+def _rules(raw: Any, source: str) -> tuple[Rule, ...]:
+    if isinstance(raw, (str, Mapping)):
+        raw = [raw]
+    try:
+        return tuple(parse_rule(r) for r in raw)
+    except GateError as exc:
+        raise GateError(f"{source}: {exc}") from None
+
+
+def check_base_rules(rules: Sequence[Rule], where: str) -> None:
+    """``gate --base`` rules compare the two sides: ``PHASE: head / base <= X`` (or ``base / head``)."""
+    for r in rules:
+        if {r.variant, r.baseline} != {HEAD, BASE}:
+            raise GateError(f"{where}: rule {r.text!r} must compare {HEAD} with {BASE}, "
+                            f"e.g. 'score_demo: {HEAD} / {BASE} <= 1.02'")
 
 
 def load_config(path: str | os.PathLike[str] | None = None, *, missing_ok: bool = False,

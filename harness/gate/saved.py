@@ -46,6 +46,9 @@ class SavedRun:
     samples: dict[str, dict[str, list[int]]]
     fingerprint_id: str | None
     environment: dict[str, Any] | None
+    #: what its samples measure ("wall" for run records and pytest-benchmark files) and its workload
+    measure: str = "wall"
+    workload: dict[str, Any] | None = None
 
 
 def _fingerprint(env: Any) -> str | None:
@@ -77,7 +80,9 @@ def load_saved(path: str | os.PathLike[str]) -> SavedRun:
         samples = {name: {ph: [int(x) for x in col] for ph, col in cols.items()}
                    for name, cols in doc["samples"].items()}
         env = doc.get("environment")
-        return SavedRun(str(p), "gate verdict", samples, _fingerprint(env), env)
+        workload = doc.get("workload") if isinstance(doc.get("workload"), dict) else None
+        return SavedRun(str(p), "gate verdict", samples, _fingerprint(env), env, str(doc.get("measure") or "wall"),
+                        workload)
     if schema.startswith("phasebench.run/"):
         return _from_records(str(p), [_checked(p, doc)])
     if "benchmarks" in doc and "machine_info" in doc:
@@ -128,7 +133,9 @@ def _from_records(source: str, records: list[dict[str, Any]]) -> SavedRun:
         by_variant.setdefault(str(r.get("variant")), []).append(r)
     samples = {name: to_columns(recs) for name, recs in by_variant.items()}
     env = records[0].get("environment")
-    return SavedRun(source, "run records", samples, fps.pop(), env if isinstance(env, dict) else None)
+    workload = records[0].get("workload")
+    return SavedRun(source, "run records", samples, fps.pop(), env if isinstance(env, dict) else None, "wall",
+                    workload if isinstance(workload, dict) else None)
 
 
 def check_fingerprint(saved: SavedRun, current: Mapping[str, Any], *, allow_mismatch: bool = False) -> str | None:
@@ -147,6 +154,57 @@ def check_fingerprint(saved: SavedRun, current: Mapping[str, Any], *, allow_mism
         raise GateError(f"{problem}: timings from different machines are not comparable. "
                         "Re-record the saved run here, or pass --allow-fingerprint-mismatch to compare anyway")
     return f"warning: {problem}; comparing anyway (--allow-fingerprint-mismatch)"
+
+
+#: Spellings of one workload key in run records (`solver_core.pipeline.run`) and in gate descriptions.
+_ALIASES = {"task_ids": "tasks", "timeout_s": "timeout"}
+
+
+def _normalise(workload: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in workload.items():
+        key = _ALIASES.get(key, key)
+        if key == "tasks" and not isinstance(value, (list, tuple)):
+            if "task_ids" in workload:
+                continue  # a run record's task count: its ids say more
+        out[key] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def workload_differences(saved: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
+    """``"KEY: saved X, now Y"`` for every workload setting both name with different values (unset: None)."""
+    a, b = _normalise(saved), _normalise(current)
+    return [f"{k}: saved {a[k]!r}, now {b[k]!r}" for k in sorted(set(a) & set(b))
+            if a[k] is not None and b[k] is not None and a[k] != b[k]]
+
+
+def check_comparable(saved: SavedRun, workload: Mapping[str, Any], measure: str) -> str | None:
+    """Refuse (GateError) a saved run of another workload or settings, or of another measure; returns a
+    warning line when the saved run does not say what it measured, else None."""
+    if saved.measure != measure:
+        raise GateError(f"{saved.source} holds {saved.measure} measurements; this gate measures {measure}: "
+                        f"not comparable (give --measure {saved.measure}, or save a run measured the same way)")
+    if saved.workload is None:
+        return f"warning: {saved.source} does not record its workload: cannot check that it is the same one"
+    diffs = workload_differences(saved.workload, workload)
+    if diffs:
+        raise GateError(f"{saved.source} measured another workload or settings ({'; '.join(diffs)}): not "
+                        "comparable. Run the gate with the saved run's options, or save a run of this workload")
+    return None
+
+
+def free_paths(paths: Sequence[Path], *, force: bool) -> tuple[list[Path], Path | None]:
+    """Where the outputs go without overwriting an earlier run's: `paths` themselves when none exists (or
+    `force`), else the first ``<stem>-N<suffix>`` names free for all of them. Returns ``(paths, clashing)``
+    with the existing file that made it move (None when nothing moved)."""
+    taken = next((p for p in paths if p.exists()), None)
+    if force or taken is None:
+        return list(paths), None
+    for n in range(2, 100_000):
+        moved = [p.with_name(f"{p.stem}-{n}{p.suffix}") for p in paths]
+        if not any(p.exists() for p in moved):
+            return moved, taken
+    raise GateError(f"no free name next to {taken}: clean up the folder or pass --force")
 
 
 def _describe_env(env: Mapping[str, Any]) -> str:

@@ -3,7 +3,10 @@
 `write_atomic(path, data)` writes to a temporary file with a unique name in the target's folder
 (`tempfile.mkstemp`, so concurrent writers never share one), flushes and fsyncs it, renames it over
 the target with `os.replace`, then fsyncs the folder so that the rename itself survives a crash.
-Readers see the old file or the new one, never a part. The file gets the usual permissions
+Readers see the old file or the new one, never a part. ``durable=False`` skips both fsyncs: still
+atomic for readers and after a process crash (the rename is atomic, the page cache survives), but
+after an OS crash or power loss the file may be missing or torn; use it for files that are checked
+when read (content-addressed files) and make one durable write the commit point. The file gets the usual permissions
 (``0o644`` less the umask) rather than mkstemp's ``0o600``.
 """
 
@@ -37,12 +40,13 @@ def fsync_dir(folder: str | os.PathLike[str]) -> None:
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, encoding: str = "utf-8",
-                 mode: int | None = None, prefix: str | None = None) -> Path:
+                 mode: int | None = None, prefix: str | None = None, durable: bool = True) -> Path:
     """Write `data` (text is encoded with `encoding`) to `path` atomically; folders are created.
 
     `mode`: the file's permission bits (default ``0o644 & ~umask``). `prefix`: the temporary file's
     name prefix (default ``.<name>.``; the store names its temporaries by pid to clean up after
-    killed writers). Returns the path.
+    killed writers). `durable` (default): fsync the file and its folder, so that the new file
+    survives an OS crash; False: atomic only (see the module docstring). Returns the path.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -52,7 +56,8 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, encoding: s
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.chmod(tmp, _MODE & ~_umask() if mode is None else mode)
         os.replace(tmp, target)
     except BaseException:
@@ -61,7 +66,8 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, encoding: s
         except OSError:
             pass
         raise
-    fsync_dir(target.parent)
+    if durable:
+        fsync_dir(target.parent)
     return target
 
 

@@ -256,6 +256,7 @@ def _verify(args: argparse.Namespace) -> int:
     print(f"{'variant':<10} {'seconds':>8}  {'candidates':>10}  digest")
     per_task: dict[str, dict[str, str]] = {}
     digests: dict[str, str] = {}
+    manifests: dict[str, dict[str, tuple[str, str]]] = {}
     bar = EtaProgress(len(tasks) * len(names), "verify", unit="task runs")
     with tempfile.TemporaryDirectory(prefix="phasebench-verify-") as tmp:
         for name in names:
@@ -271,15 +272,29 @@ def _verify(args: argparse.Namespace) -> int:
             seconds = time.perf_counter() - start
             digests[name] = result.digest
             per_task[name] = {r.task_id: result_digest([r]) for r in result.tasks}
+            manifests[name] = {path: (kind, what) for path, kind, what in result.manifest}
             same = "" if name == "baseline" else ("  = baseline" if result.digest == digests["baseline"]
                                                   else "  DIFFERS FROM BASELINE")
             print(f"{name:<10} {seconds:>8.2f}  {result.candidates:>10}  {result.digest}{same}", flush=True)
-    bad = [n for n in names if digests[n] != digests["baseline"]]
+    bad = [n for n in names if not digests[n] or not digests["baseline"] or digests[n] != digests["baseline"]]
     for name in bad:
         tasks_off = [t for t, d in per_task[name].items() if d != per_task["baseline"].get(t)]
         print(f"{name}: {len(tasks_off)} task(s) differ from baseline: {', '.join(tasks_off[:20])}")
+        _print_store_difference(name, manifests[name], manifests["baseline"])
     print("all variants give baseline's digest" if not bad else f"INVALID: {', '.join(bad)}")
     return EXIT_OK if not bad else EXIT_FAIL
+
+
+def _print_store_difference(name: str, mine: dict[str, tuple[str, str]], base: dict[str, tuple[str, str]]) -> None:
+    """The entries of the store that differ from the baseline's (the manifest is part of the digest)."""
+    diff = sorted(p for p in set(mine) | set(base) if mine.get(p) != base.get(p))
+    if not diff:
+        return
+    def what(entry: tuple[str, str] | None) -> str:
+        return "absent" if entry is None else f"{entry[0]} {entry[1][:12]}".strip()
+    print(f"{name}: {len(diff)} store entr{'y' if len(diff) == 1 else 'ies'} differ from baseline's:")
+    for path in diff[:10]:
+        print(f"  {path}: {what(mine.get(path))} (baseline: {what(base.get(path))})")
 
 
 def _verify_options(p: argparse.ArgumentParser) -> None:

@@ -14,8 +14,12 @@ scores are bounded integers, every folder on the way is checked to be a real fol
 is never followed), and files are opened with `O_NOFOLLOW | O_NONBLOCK` and must be regular files.
 
 Consistency. `pool.json` is the one commit point of a pool update: the solver files it names are
-written first (atomically, `harness.atomic.write_atomic`: fsync of file and folder), then the pool
-file, then the links. Every update starts by reconciling the task's links with its pool file, so a
+written first, then the pool file, then the links. Every file is written atomically
+(`harness.atomic.write_atomic`: a temporary renamed over the target), but only the pool file is
+durable (fsync of the file and its folder, once per update): content files (`solver_md5/`,
+`differ_md5/`), links and `scores.json` are not fsynced. A process crash loses nothing; after an OS
+crash or power loss a content file may be missing or torn, which the store detects when that program
+is offered again (the file is read back and compared with the source its md5 stands for) and rewrites. Every update starts by reconciling the task's links with its pool file, so a
 run killed at any moment leaves a state that the next update of the task repairs fully (missing
 links made, stray links removed). A stored file that is not what its name says (tampered) is
 rewritten with a warning before it is linked. Temporaries are named `.tmp-<owner>-<pid>-...`, where
@@ -59,6 +63,8 @@ MAX_SOURCE_BYTES = 1 << 20
 #: Temporaries of other hosts or PID namespaces are removed only once this old.
 STALE_SECONDS = 24 * 3600
 TMP = ".tmp-"
+#: The store's folders under the output folder (what `Store.manifest` covers).
+STORE_FOLDERS = ("solver_md5", "solver_dir", "differ_md5", "differ_dir")
 _TMP_NAME = re.compile(r"\.tmp-([0-9a-f]{12})-(\d+)-")
 
 log = logging.getLogger(__name__)
@@ -89,10 +95,10 @@ def temp_prefix() -> str:
     return f"{TMP}{owner_tag()}-{os.getpid()}-"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically and durably (`harness.atomic.write_atomic`), with a temporary
-    named by owner and pid. OS errors propagate (callers outside the store may tolerate them)."""
-    write_atomic(path, text, prefix=temp_prefix())
+def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
+    """Write `text` to `path` atomically, and durably unless `durable` is False (`harness.atomic.write_atomic`),
+    with a temporary named by owner and pid. OS errors propagate (callers outside the store may tolerate them)."""
+    write_atomic(path, text, prefix=temp_prefix(), durable=durable)
 
 
 def atomic_link(target: Path, link: Path) -> None:
@@ -344,13 +350,13 @@ class Store:
                 raise StoreError(f"{path}: is a folder, where the store needs a file") from None
         if problem:
             log.warning("%s: %s; rewritten", path, problem)
-        self._write(path, source)
+        self._write(path, source, durable=False)  # content: checked when offered again, not fsynced
         return True
 
-    def _write(self, path: Path, text: str) -> None:
+    def _write(self, path: Path, text: str, durable: bool = True) -> None:
         self.folder(path.parent)
         try:
-            atomic_write_text(path, text)
+            atomic_write_text(path, text, durable)
         except OSError as exc:
             raise _os_error(path, exc, "write") from None
 
@@ -379,8 +385,8 @@ class Store:
         """Offer candidates `(entry, source)` to the task's pool and keep the best `bound`.
 
         With `write_all` (the naive strategy) every offered candidate's file and link are written
-        first and the losers unlinked afterwards; otherwise only the winners are written. The final
-        pool, links and pool file are the same either way. Order: files, `pool.json` (the commit
+        first and the losers unlinked afterwards (with the files and folders this update made for
+        them); otherwise only the winners are written. The store ends byte-identical either way. Order: files, `pool.json` (the commit
         point), links; the task's links are first reconciled with its pool file (crash repair).
         """
         written = 0
@@ -390,10 +396,13 @@ class Store:
         with locked(task_dir):
             old = self.load_pool(task_id)
             repaired = self.reconcile(task_id, old)
+            made: set[Path] = set()  # files and folders this update created (write_all: removed if unused)
             if write_all:
                 for entry, source in offered:
-                    self._write(self.solver_file(entry.md5), source)
-                    self._link(self.solver_file(entry.md5), self.solver_link(task_id, entry))
+                    path, link = self.solver_file(entry.md5), self.solver_link(task_id, entry)
+                    made.update(p for p in (path, link.parent, link.parent.parent) if not os.path.lexists(p))
+                    self._write(path, source, durable=False)
+                    self._link(path, link)
                     written += 2
             merged = {e.md5: e for e in old}
             sources = {}
@@ -412,12 +421,27 @@ class Store:
             written += 1
             for entry in evicted:
                 self._unlink(self.solver_link(task_id, entry))
+            if write_all:
+                self._remove_made(made, {self.solver_file(e.md5) for e in kept})
             if not write_all:
                 for entry in added:
                     self._link(self.solver_file(entry.md5), self.solver_link(task_id, entry))
                     written += 1
         return PoolUpdate(tuple(kept), tuple(added), tuple(e for e in evicted if e.md5 in old_md5), written,
                           repaired)
+
+    def _remove_made(self, made: set[Path], keep: set[Path]) -> None:
+        """Remove the solver files and the (then empty) link folders that an update made for candidates
+        that did not stay (call under the task's lock). Only files this update created go: a file that
+        was there before may be another pool's."""
+        for path in sorted(made - keep, key=lambda p: -len(p.parts)):
+            try:
+                if path.suffix == ".py":
+                    os.unlink(path)
+                else:
+                    os.rmdir(path)  # only when empty: a folder another link still uses stays
+            except OSError:
+                continue
 
     def reconcile(self, task_id: str, pool: Sequence[PoolEntry]) -> int:
         """Make the task's links exactly those of `pool` (call under the task's lock): stray links and
@@ -491,6 +515,38 @@ class Store:
                     if name.startswith(TMP):
                         yield Path(folder) / name
 
+    def manifest(self) -> list[tuple[str, str, str]]:
+        """Every entry under the store's folders, sorted: ``(path relative to the root, kind, what)`` with
+        kind ``file`` (what: sha256 of its bytes), ``link`` (its target, as written), ``dir`` (""), or the
+        kind of a special file. Temporaries of writers (`.tmp-...`) are left out. It is part of the run's
+        result digest: two runs that leave different bytes, names or links leave different manifests."""
+        out: list[tuple[str, str, str]] = []
+        for top in STORE_FOLDERS:
+            base = self.root / top
+            if not os.path.lexists(base):
+                continue
+            out.append(self._manifest_entry(base))
+            for folder, dirs, files in os.walk(base):  # links to folders are listed, not followed
+                for name in sorted(files + dirs):
+                    if not name.startswith(TMP):
+                        out.append(self._manifest_entry(Path(folder) / name))
+        return sorted(out)
+
+    def _manifest_entry(self, path: Path) -> tuple[str, str, str]:
+        rel = os.path.relpath(path, self.root)
+        try:
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                return rel, "link", os.readlink(path)
+            if stat.S_ISDIR(mode):
+                return rel, "dir", ""
+            if stat.S_ISREG(mode):
+                with open(path, "rb", opener=_no_follow) as f:
+                    return rel, "file", hashlib.sha256(f.read()).hexdigest()
+        except OSError as exc:
+            raise _os_error(path, exc, "read") from None
+        return rel, _kind(mode), ""
+
     def stored_names(self) -> list[str]:
         """Every file and link under the store's folders, relative to the root, sorted."""
         out = []
@@ -500,6 +556,10 @@ class Store:
                     if not name.startswith("."):
                         out.append(os.path.relpath(os.path.join(folder, name), self.root))
         return sorted(out)
+
+
+def _no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK)
 
 
 def _is_regular(path: Path) -> bool:

@@ -231,7 +231,12 @@ class MarkdownRenderer(Renderer):
                     "its results are not deterministic, so no variant can be checked against it.", ""]
         for v in c["variants"]:
             s = c["summary"][v]
-            if s["invalid"]:
+            if s["invalid"] and (s.get("digest_missing") or base.get("digest_missing")):
+                whose = "it" if s.get("digest_missing") else f"the baseline {c['baseline']}"
+                out += ["> [!CAUTION]",
+                        f"> **{v} is INVALID**: {whose} recorded no result digest in some round, so its results "
+                        "cannot be checked; its timings are shown but must not be compared.", ""]
+            elif s["invalid"]:
                 out += ["> [!CAUTION]",
                         f"> **{v} is INVALID**: its result digest ({', '.join(_short(d, 12) for d in s['digests'])}) "
                         f"differs from the baseline's ({_short(base.get('digest'), 12)}). It computes something else; "
@@ -258,6 +263,8 @@ class MarkdownRenderer(Renderer):
             else:
                 vs = ratio_cell(s.get("ratio"), base["total_median_ns"], s["total_median_ns"])
                 dig = {True: "✓ identical", False: "✗ **DIFFERS: INVALID**", None: "? not recorded"}[s["digest_ok"]]
+                if s.get("digest_missing"):
+                    dig = "✗ **not recorded: INVALID**"
             cpu = fmt_in_unit(s["cpu_median_ns"], c_scale)
             if s.get("worker_cpu_median_ns") is not None:
                 cpu += f" + {fmt_in_unit(s['worker_cpu_median_ns'], c_scale)} in workers"

@@ -117,7 +117,11 @@ def verdict_line(v: str, baseline: str, summary: Mapping[str, VariantSummary],
     s = summary[v]
     b = bottlenecks[v]
     base_b = bottlenecks[baseline]
-    if s.invalid:
+    if s.invalid and s.digest_missing:
+        lead = "INVALID: a run recorded no result digest, so its results cannot be checked nor its timings compared"
+    elif s.invalid and summary[baseline].digest_missing:
+        lead = "INVALID: the baseline recorded no result digest to check its results against"
+    elif s.invalid:
         lead = "INVALID: results differ from the baseline (digest mismatch), so its timings are not comparable"
     elif v == baseline:
         lead = f"reference: {fmt_duration(s.total_median_ns)} median total over {s.rounds} round(s)"
@@ -126,7 +130,7 @@ def verdict_line(v: str, baseline: str, summary: Mapping[str, VariantSummary],
         lead = ratio_words(s.ratio, summary[baseline].total_median_ns, s.total_median_ns, "total")
     parts = [lead]
     if v != baseline and not s.invalid:
-        parts.append("results identical" if s.digest_ok else "results not checked (no digest)")
+        parts.append("results identical")
     sigma = " of the workers' time, Σ" if b.largest_summed else " of the total"
     if b.largest:
         share = f"{b.largest_share:.0%}"

@@ -1,9 +1,12 @@
 """A whole pipeline run: tasks through every phase under one `Recorder`, a digest, a run record.
 
-The result digest is the sha256 of a canonical JSON of what the run produced (per task: the pool
-members with their scores, grades, validation statuses and s_scores, the d_scores of the differs,
-and the stored link names). It covers no timing, so every variant must reproduce baseline's digest
-exactly for the same seed and data. It lands in `run.json` at `result.digest`.
+The result digest is the sha256 of a canonical JSON of what the run produced: per task, the pool
+members with their scores, grades, validation statuses and s_scores, the d_scores of the differs and
+the stored link names (`result_digest`); and the store's manifest, every file, link and folder the run
+leaves under the store with the sha256 of each file's bytes (`Store.manifest`), so that a variant that
+writes one different byte, or leaves one more file, gets another digest. It covers no timing, so
+every variant must reproduce baseline's digest exactly for the same seed and data. It lands in
+`run.json` at `result.digest` (with `results_digest` and `store_digest`, its two parts).
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ class PipelineResult:
     tasks: tuple[TaskResult, ...]
     digest: str
     recorder: Recorder
+    #: what the run left under the store (`Store.manifest`), part of the digest
+    manifest: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def candidates(self) -> int:
@@ -44,6 +49,18 @@ def result_digest(results: Sequence[TaskResult]) -> str:
     """sha256 over the canonical JSON of every task's digest payload, ordered by task id."""
     payload = [r.digest_payload() for r in sorted(results, key=lambda r: r.task_id)]
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def manifest_digest(manifest: Sequence[tuple[str, str, str]]) -> str:
+    """sha256 over the canonical JSON of a store manifest."""
+    text = json.dumps([list(e) for e in manifest], separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def run_digest(results: Sequence[TaskResult], manifest: Sequence[tuple[str, str, str]]) -> str:
+    """The run's result digest: sha256 of the results' digest and the store manifest's digest."""
+    text = json.dumps({"results": result_digest(results), "store": manifest_digest(manifest)}, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -118,16 +135,20 @@ def run_pipeline(tasks: Sequence[Task], settings: RunSettings, *, workers: int |
                     for task in chunk:
                         progress(task.id)
         with span("digest"):
-            digest = result_digest(results)
+            manifest = tuple(settings.store.manifest())
+            digest = run_digest(results, manifest)
     rec.result.update({
         "digest": digest,
+        "results_digest": result_digest(results),
+        "store_digest": manifest_digest(manifest),
+        "store_entries": len(manifest),
         "tasks": len(results),
         "candidates": sum(r.candidates for r in results),
         "unique": sum(r.unique for r in results),
         "stored": sum(len(r.stored) for r in results),
         "tasks_with_demo_solver": sum(any(s.status == "pass" for s in r.pool) for r in results),
     })
-    return PipelineResult(tuple(results), digest, rec)
+    return PipelineResult(tuple(results), digest, rec, manifest)
 
 
 def save_run(result: PipelineResult, out_dir: Path) -> Path:

@@ -71,12 +71,13 @@ def summarise(t: Tables, baseline: str, changed: Mapping[str, tuple[str, ...]], 
               prints: Mapping[str, tuple[str, ...]]) -> dict[str, VariantSummary]:
     """Per variant: total times, CPU, ratio to the baseline, digests and whether they match the baseline's."""
     base_digest = _digest_of(t.data[baseline][0])
+    base_missing = any(_digest_of(r) is None for r in t.data[baseline])
     summary: dict[str, VariantSummary] = {}
     for v in t.variants:
         ds = tuple(sorted({d for d in (_digest_of(r) for r in t.data[v]) if d is not None}))
-        ok: bool | None = None
-        if base_digest is not None and ds:
-            ok = ds == (base_digest,) and not any(_digest_of(r) is None for r in t.data[v])
+        missing = any(_digest_of(r) is None for r in t.data[v])
+        # a record without a digest cannot be checked: INVALID, and so is everything checked against it
+        ok = not missing and not base_missing and (v == baseline or ds == (base_digest,))
         worker_cpu = [w for w in (_worker_cpu(tree) for tree in t.trees[v]) if w is not None]
         ratio = None
         if v != baseline:
@@ -87,7 +88,8 @@ def summarise(t: Tables, baseline: str, changed: Mapping[str, tuple[str, ...]], 
             total_min_ns=min(totals), total_max_ns=max(totals), cpu_median_ns=med(t.total_cpu[v]),
             worker_cpu_median_ns=med(worker_cpu) if worker_cpu else None,
             ratio=ratio, digest=ds[0] if len(ds) == 1 else (None if not ds else "mixed"), digests=ds, digest_ok=ok,
-            invalid=ok is False, parallel=any(n.get("concurrent") for tree in t.trees[v][:1] for n in nodes(tree)),
+            invalid=not ok, digest_missing=missing,
+            parallel=any(n.get("concurrent") for tree in t.trees[v][:1] for n in nodes(tree)),
             changed_phases=changed.get(v), fingerprint=prints[v][0] if len(prints[v]) == 1 else "mixed",
         )
     return summary
@@ -265,7 +267,7 @@ def counters(t: Tables) -> tuple[CounterRow, ...]:
                     result_keys.append(k)
     for k in result_keys:
         per_v = {v: [r.get("result", {}).get(k) for r in data[v]] for v in variants}
-        out.append(CounterRow("result", k, "result", {v: xs[0] for v, xs in per_v.items()},
+        out.append(CounterRow("result", k, "result", {v: xs[0] if numeric(xs[0]) else None for v, xs in per_v.items()},
                               tuple(v for v, xs in per_v.items() if len(set(map(str, xs))) > 1)))
     return tuple(out)
 

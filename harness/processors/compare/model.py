@@ -87,11 +87,12 @@ class VariantSummary(_Data):
     ratio: RatioCI | None
     digest: str | None
     digests: tuple[str, ...]
-    digest_ok: bool | None  # equal to the baseline's in every round (None: no digest recorded)
-    invalid: bool
+    digest_ok: bool  # recorded and equal to the baseline's in every round (the baseline: recorded in every round)
+    invalid: bool  # not digest_ok: a digest that differs, or a record (of it or of the baseline) without one
     parallel: bool
     changed_phases: tuple[str, ...] | None
     fingerprint: str | None
+    digest_missing: bool = False  # a record of this variant has no result digest (cannot be checked)
 
 
 @dataclass(frozen=True)

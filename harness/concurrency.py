@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from time import perf_counter_ns, thread_time_ns
 from typing import Any, Generic, TypeVar
 
@@ -66,6 +66,8 @@ class TracedCall(Generic[T]):
     enabled: bool = True
     #: the submitting span's path: under callgrind the worker's instructions count towards it
     path: tuple[str, ...] | None = None
+    #: in a profile pass: the submitting span's name; the worker profiles the task under ``phase[<frame>]``
+    frame: str | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Traced[T]:
         label = _worker_label()
@@ -86,13 +88,22 @@ class TracedCall(Generic[T]):
 
             if live():  # under `phasebench gate --measure instructions`: mark this job's phase
                 rec.hook = CallgrindHook(prefix=self.path)
+        profiler = None
+        if self.frame is not None:
+            from harness.profile import WorkerProfiler
+
+            profiler = WorkerProfiler.start(self.frame)  # None where it cannot run (then: timing only)
+            rec.phase_frames = profiler is not None
+        call = profiler.call if profiler is not None else _call
         try:
             with rec:
                 if self.task is not None:
-                    result = call_in_span(self.task, self.fn, *args, **kwargs)
+                    result = call(call_in_span, self.task, self.fn, *args, **kwargs)
                 else:
-                    result = self.fn(*args, **kwargs)
+                    result = call(self.fn, *args, **kwargs)
         except BaseException as exc:
+            if profiler is not None:
+                profiler.stop()
             root = rec.tree
             failed = Traced(
                 None, root.to_dict(), label, rec.first_start_ns or 0, rec.last_end_ns or 0, root.cpu_ns, self.task
@@ -107,7 +118,13 @@ class TracedCall(Generic[T]):
         if self.task is not None:
             # the task span itself is the one child of the private root
             spans = spans["children"][0] if spans["children"] else spans
-        return Traced(result, spans, label, rec.first_start_ns or 0, rec.last_end_ns or 0, root.cpu_ns, self.task)
+        session = profiler.stop() if profiler is not None else None
+        return Traced(result, spans, label, rec.first_start_ns or 0, rec.last_end_ns or 0, root.cpu_ns, self.task,
+                      session)
+
+
+def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return fn(*args, **kwargs)
 
 
 def traced(fn: Callable[..., T], *, name: str | None = None, keep_samples: bool | None = None) -> TracedCall[T]:
@@ -121,7 +138,10 @@ def traced(fn: Callable[..., T], *, name: str | None = None, keep_samples: bool 
     current = CURRENT.get()
     if keep_samples is None:
         keep_samples = current is not None and current.samples is not None
-    return TracedCall(fn, name, keep_samples, current is not None, None if current is None else tuple(current.path))
+    call = TracedCall(fn, name, keep_samples, current is not None, None if current is None else tuple(current.path))
+    if current is not None and current.rec is not None and current.rec.phase_frames:
+        call = replace(call, frame=current.name)  # a profile pass: each worker profiles its tasks too
+    return call
 
 
 def merge_worker(handle: SpanHandle, value: Traced[T]) -> T:

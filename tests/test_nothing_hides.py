@@ -175,3 +175,16 @@ def _two_recorders() -> tuple[int | None, int | None]:
             pass
         out.append((rec.process or {}).get("startup_ns"))
     return out[0], out[1]
+
+
+# ------------------------------------------------------------------------------ workers' profiles
+def test_the_profile_pass_profiles_the_workers_with_the_same_phase_frames(tmp_path: Path) -> None:
+    settings = RunSettings(get_variant("fast"), tmp_path / "fast", generator=TINY)
+    tasks = [get_task("007bbfb7"), get_task("00d62c1b")]
+    prof = profile_pass(run_pipeline, tasks, settings, workers=2, out_dir=tmp_path / "profile")
+    for kind in ("workers-html", "workers-speedscope", "workers-session"):
+        assert (tmp_path / "profile" / prof.files[kind]).is_file()
+    assert any(k.startswith("profile.worker-") for k in prof.files)  # one session per worker, side by side
+    gap = prof.gap_for(("run", "tasks", "run_batt", "check_batt", "score_demo"), source="workers")
+    assert gap is not None and gap.profile_ns > 0
+    assert any("solver_core/" in f.location for f in gap.top)  # the scoring work itself, seen in the workers

@@ -66,10 +66,12 @@ def side_from_checkout(checkout: Checkout, label: str, variant: str, *, dirty: S
 
 
 def head_checkout(repo: Path | str = ".") -> tuple[Checkout, list[str]]:
-    """The working tree as a `Checkout` (its own files, by import path) and its uncommitted changes."""
-    from harness.worktree import Checkout, _git, dirty_paths, read_entry_point, repo_root
+    """The working tree as a `Checkout` (its own files, by import path, bytecode compiled as for a base
+    worktree) and its uncommitted changes."""
+    from harness.worktree import Checkout, _git, compile_bytecode, dirty_paths, read_entry_point, repo_root
 
     root = repo_root(Path(repo))
+    compile_bytecode(root)
     done = _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
     commit = done.stdout.strip() if done.returncode == 0 else "(no commit yet)"
     return Checkout("(working tree)", commit, root, read_entry_point(root), root), dirty_paths(root)

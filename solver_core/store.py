@@ -19,7 +19,8 @@ written first, then the pool file, then the links. Every file is written atomica
 durable (fsync of the file and its folder, once per update): content files (`solver_md5/`,
 `differ_md5/`), links and `scores.json` are not fsynced. A process crash loses nothing; after an OS
 crash or power loss a content file may be missing or torn, which the store detects when that program
-is offered again (the file is read back and compared with the source its md5 stands for) and rewrites. Every update starts by reconciling the task's links with its pool file, so a
+is offered again (the file is read back and compared with the source its md5 stands for) and rewrites.
+Every update starts by reconciling the task's links with its pool file, so a
 run killed at any moment leaves a state that the next update of the task repairs fully (missing
 links made, stray links removed). A stored file that is not what its name says (tampered) is
 rewritten with a warning before it is linked. Temporaries are named `.tmp-<owner>-<pid>-...`, where
@@ -386,7 +387,8 @@ class Store:
 
         With `write_all` (the naive strategy) every offered candidate's file and link are written
         first and the losers unlinked afterwards (with the files and folders this update made for
-        them); otherwise only the winners are written. The store ends byte-identical either way. Order: files, `pool.json` (the commit
+        them); otherwise only the winners are written. The store ends byte-identical either way.
+        Order: files, `pool.json` (the commit
         point), links; the task's links are first reconciled with its pool file (crash repair).
         """
         written = 0

@@ -48,7 +48,8 @@ def test_every_variant_leaves_a_byte_identical_store(runs: dict[str, Any]) -> No
 def test_the_manifest_is_in_the_digest_and_the_record(runs: dict[str, Any]) -> None:
     result = runs["baseline"].recorder.result
     assert result["digest"] == runs["baseline"].digest
-    assert result["store_digest"] and result["results_digest"] and result["store_entries"] == len(runs["baseline"].manifest)
+    assert result["store_digest"] and result["results_digest"]
+    assert result["store_entries"] == len(runs["baseline"].manifest)
 
 
 def test_baseline_leaves_no_orphan_solver_files(runs: dict[str, Any]) -> None:
@@ -75,7 +76,8 @@ def _one_byte_more(monkeypatch: pytest.MonkeyPatch, folder_name: str) -> None:
     monkeypatch.setattr(Store, "write_differ_scores", write)
 
 
-def test_one_different_byte_is_invalid_in_verify(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_different_byte_is_invalid_in_verify(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     _one_byte_more(monkeypatch, "phase1")
     rc = main(["verify", "--tasks", "1", "--variants", "phase1", "--parents", "4", "--mutants", "2"])
     out = capsys.readouterr().out

@@ -16,6 +16,7 @@ from typing import Any
 
 from harness.node import coalesce, interval_union
 from harness.processors._tree import WORKER_STARTUP, real_children
+
 #: Name of the record-level row from the process start to the root span.
 STARTUP = "(startup)"
 

@@ -76,8 +76,8 @@ def _share_text(node: Mapping[str, Any], parent: Mapping[str, Any] | None) -> st
     """% of the parent's wall time (ᵇ: of its busy time, for children of concurrent work)."""
     if parent is None:
         return ""
-    elapsed = node.get("name") in (NO_WORKER_BUSY, WORKER_STARTUP) or (parent.get("concurrent") and not node.get("synthetic")
-                                                       and not node.get("remote") and not parent.get("remote"))
+    own = parent.get("concurrent") and not node.get("synthetic") and not node.get("remote") and not parent.get("remote")
+    elapsed = node.get("name") in (NO_WORKER_BUSY, WORKER_STARTUP) or own
     of_busy = parent.get("concurrent") and parent.get("concurrency") != KIND_OVERLAPPING_CALLS and not elapsed
     base = int(parent.get("busy_ns", parent["wall_ns"])) if of_busy else int(parent["wall_ns"])
     if base <= 0:

@@ -288,5 +288,6 @@ def build_tables(records: Mapping[str, Sequence[Any]], baseline: str,
     )
 
 
-__all__ = ["DETAIL", "DETAIL_UNACC", "ELAPSED", "GROUP", "PARALLEL", "PARTITION_KINDS", "PHASE", "UNACC_KIND", "Entry", "Tables",
+__all__ = ["DETAIL", "DETAIL_UNACC", "ELAPSED", "GROUP", "PARALLEL", "PARTITION_KINDS", "PHASE", "UNACC_KIND",
+           "Entry", "Tables",
            "build_tables", "busy", "container_names", "extract", "nodes"]

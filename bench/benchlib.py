@@ -5,6 +5,7 @@ Imported by ``bench/conftest.py`` (fixtures and hooks) and the ``bench_*.py`` mo
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,12 @@ BENCH_MUTANTS = int(os.environ.get("PHASEBENCH_BENCH_MUTANTS", "4"))
 BENCH_SEED = 0
 BENCH_TIMEOUT = 5.0
 ROUNDS_OVERRIDE = os.environ.get("PHASEBENCH_BENCH_ROUNDS")
+#: Worker processes of the end-to-end runs: 1 by default, so that a parallel variant's time measures its
+#: algorithms, not how many cores are free at that moment (with 2 workers a neighbour's burst moved
+#: `fast`'s time by several times between two sessions; the gate runs with one worker for the same reason).
+BENCH_WORKERS = int(os.environ.get("PHASEBENCH_BENCH_WORKERS", "1"))
+#: Warm-up rounds of the pipeline benchmarks (first calls: imports in workers, caches, page cache).
+WARMUP_ROUNDS = 2
 
 
 def bench_rounds(default: int) -> int:
@@ -172,7 +179,8 @@ class PhaseBench:
             self.cache[variant] = prepare_inputs(self.workload, variant, self.scratch(f"prepare-{variant}"))
         return self.cache[variant]
 
-    def run(self, benchmark: Any, phase: str, variant: str, *, rounds: int, warmup: int = 1) -> dict[str, Any]:
+    def run(self, benchmark: Any, phase: str, variant: str, *, rounds: int,
+            warmup: int = WARMUP_ROUNDS) -> dict[str, Any]:
         from solver_core.pipeline import task as t
 
         call = PHASE_CALLS[phase]
@@ -181,6 +189,7 @@ class PhaseBench:
         base = self.workload.settings(variant, self.scratch("unused"))
         with phase_backends(base.variant) as opened:
             def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
+                gc.collect()  # every round starts with the previous rounds' garbage collected (not timed)
                 out = self.scratch(f"{phase}-{variant}")
                 settings = replace(base, out_dir=out, cache_dir=out / "cache" / "inline"
                                    if base.variant.inline_cache else None)
@@ -201,13 +210,15 @@ class PhaseBench:
 
 
 def run_end_to_end(benchmark: Any, workload: BenchWorkload, scratch: Callable[[str], Path], variant: str, *,
-                   rounds: int, warmup: int = 1, workers: int | None = None) -> dict[str, Any]:
-    """Benchmark whole pipeline runs of `variant`; per-round phase trees go to ``extra_info``."""
+                   rounds: int, warmup: int = WARMUP_ROUNDS, workers: int | None = BENCH_WORKERS) -> dict[str, Any]:
+    """Benchmark whole pipeline runs of `variant` (`workers` worker processes, default `BENCH_WORKERS`);
+    per-round phase trees go to ``extra_info``."""
     from solver_core.pipeline import run_pipeline
 
     recorders: list[Any] = []
 
     def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
+        gc.collect()  # not timed
         return (workload.settings(variant, scratch(f"e2e-{variant}")),), {}
 
     def target(settings: Any) -> None:
@@ -216,7 +227,7 @@ def run_end_to_end(benchmark: Any, workload: BenchWorkload, scratch: Callable[[s
     benchmark.group = "end-to-end"
     benchmark.pedantic(target, setup=setup, rounds=rounds, warmup_rounds=warmup, iterations=1)
     timed = recorders[warmup:] if len(recorders) > rounds else recorders
-    info = extra_info(variant, "end-to-end", workload.describe(), [r.tree for r in timed],
+    info = extra_info(variant, "end-to-end", {**workload.describe(), "workers": workers}, [r.tree for r in timed],
                       results=[r.result for r in timed])
     benchmark.extra_info.update(info)
     return info

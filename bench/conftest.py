@@ -9,7 +9,11 @@
 - The workload is small and real: ARC tasks 007bbfb7 and 00d62c1b, 16 parents × 4 mutants (about a
   second per pipeline run on 2 cores). Override with ``PHASEBENCH_BENCH_TASKS`` (ids, comma-separated),
   ``PHASEBENCH_BENCH_PARENTS``, ``PHASEBENCH_BENCH_MUTANTS``, ``PHASEBENCH_BENCH_ROUNDS`` (rounds per
-  benchmark) and ``PHASEBENCH_BENCH_VARIANTS`` (comma-separated, default all registered variants).
+  benchmark), ``PHASEBENCH_BENCH_VARIANTS`` (comma-separated, default all registered variants) and
+  ``PHASEBENCH_BENCH_WORKERS`` (worker processes of the end-to-end runs, default 1: a parallel variant's
+  time then does not depend on how many cores happen to be free).
+- Robust by construction: 2 warm-up rounds per pipeline benchmark, garbage collected before every round
+  (not timed), fixed workload and seed; compare saved runs on the **median**.
 - Every benchmark stores its per-phase samples in ``extra_info`` (`harness.benchjson.extra_info`);
   the ``pytest_benchmark_update_json`` hook below adds the machine's environment fingerprint and a
   per-variant index of the end-to-end phase samples to the saved JSON, which

@@ -67,6 +67,26 @@ def _gate_options(args: argparse.Namespace, configured: Mapping[str, Any]) -> ar
     )
 
 
+def _gate_help(p: argparse.ArgumentParser, defaults: Mapping[str, Any], keys: frozenset[str]) -> None:
+    """`gate --help` shows the defaults the gate really uses: ``[tool.phasebench.gate]`` of ./pyproject.toml
+    (when it has the key), else `phasebench run`'s."""
+    try:
+        from harness.gate.rules import load_config
+
+        config = load_config(missing_ok=True, workload_keys=keys)
+        configured = dict(config.workload) if config is not None else {}
+    except Exception:  # a broken config is reported when the gate runs, not in --help
+        configured = {}
+    for action in p._actions:
+        if not action.help or action.dest not in (*defaults, "tasks", "workers"):
+            continue
+        base = action.help.split(" (default")[0]
+        if action.dest in configured:
+            action.help = f"{base} (default {configured[action.dest]} from [tool.phasebench.gate] in ./pyproject.toml)"
+        elif action.dest == "tasks":
+            action.help = f"{base} (default {GATE_DEFAULT_TASKS})"
+
+
 class ArcWorkload(Workload):
     """ARC tasks through the phased program-search pipeline (`solver_core.pipeline`)."""
 
@@ -103,8 +123,9 @@ class ArcWorkload(Workload):
         if command == "compare":
             _compare_defaults(parser)
         elif command == "gate":  # the config's workload applies unless given on the command line
-            parser.set_defaults(workload_defaults={k: parser.get_default(k) for k in GATE_CONFIGURABLE},
-                                **dict.fromkeys(GATE_CONFIGURABLE))
+            defaults = {k: parser.get_default(k) for k in GATE_CONFIGURABLE}
+            parser.set_defaults(workload_defaults=defaults, **dict.fromkeys(GATE_CONFIGURABLE))
+            _gate_help(parser, defaults, self.config_keys)
 
     def describe(self, args: argparse.Namespace, command: str, configured: Mapping[str, Any] | None = None) -> Spec:
         from solver_core.generator import GeneratorConfig

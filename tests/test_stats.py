@@ -12,7 +12,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harness.interleave import round_order, run_interleaved
-from harness.stats import RatioCI, median, quantiles, ratio_ci
+from harness.stats import (
+    MIN_ROUNDS_FOR_CI,
+    RatioCI,
+    direction,
+    half_width,
+    has_ci,
+    median,
+    quantiles,
+    ratio_ci,
+    significance,
+    spread,
+)
 
 
 # ------------------------------------------------------------------------------------- median
@@ -129,6 +140,48 @@ def test_ci_brackets_the_point_and_scales(xs, k):
     scaled = ratio_ci(xs, [k * y for y in ys], resamples=200)
     assert scaled.ratio == pytest.approx(k * ci.ratio, rel=1e-9)
     assert scaled.low == pytest.approx(k * ci.low, rel=1e-9)
+
+
+# ------------------------------------------------------------------- spread and significance
+def test_spread_counts_tukey_outliers_and_ops():
+    sp = spread([10, 11, 10, 12, 11, 10, 40])
+    assert sp.median == 11 and sp.n == 7 and sp.low == 10 and sp.high == 40
+    assert sp.iqr == pytest.approx(sp.q3 - sp.q1) and sp.outliers == 1
+    assert spread([5e6] * 4).outliers == 0 and spread([5e6]).ops == pytest.approx(200.0)
+    with pytest.raises(ValueError):
+        spread([])
+
+
+def test_median_of_ratios_leaves_out_rounds_whose_baseline_took_no_time():
+    ci = ratio_ci([0, 10, 20, 30, 40, 50], [7, 5, 10, 15, 20, 25], statistic="median of ratios")
+    assert ci.ratio == pytest.approx(0.5) and ci.n == 5
+    assert not math.isfinite(ratio_ci([0, 0], [1, 2], statistic="median of ratios").ratio)
+
+
+def _ci(ratio, low, high, n=MIN_ROUNDS_FOR_CI):
+    return RatioCI(ratio, low, high, n)
+
+
+def test_no_ci_and_no_significance_under_five_rounds():
+    few = _ci(0.5, 0.45, 0.55, n=MIN_ROUNDS_FOR_CI - 1)
+    assert not has_ci(few) and significance(few, 100e6, 50e6) is None and half_width(few) == math.inf
+    enough = _ci(0.5, 0.45, 0.55)
+    assert has_ci(enough) and significance(enough, 100e6, 50e6) == "faster"
+    assert has_ci(enough.to_dict()) and significance(enough.to_dict(), 100e6, 50e6) == "faster"
+    assert half_width(enough) == pytest.approx(0.1)
+
+
+def test_a_minimum_effect_is_never_significant():
+    assert significance(_ci(0.99, 0.985, 0.995), 1e9, 0.99e9) is None  # CI excludes 1 but < 2%
+    assert significance(_ci(0.5, 0.4, 0.6), 1.5e6, 0.75e6) is None  # 50% but only 0.75 ms
+    assert significance(_ci(1.3, 1.2, 1.4), 10e6, 13e6) == "slower"
+    assert significance(_ci(0.7, 0.5, 1.1), 10e6, 7e6) is None  # CI includes 1
+    assert significance(None, 1, 2) is None
+
+
+def test_one_ratio_convention():
+    assert direction(0.5) == "faster" and direction(2.0) == "slower" and direction(1.0) == "same"
+    assert direction(None) == "same" and direction(math.nan) == "same"
 
 
 # ---------------------------------------------------------------------------------- interleave

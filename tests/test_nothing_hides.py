@@ -188,3 +188,41 @@ def test_the_profile_pass_profiles_the_workers_with_the_same_phase_frames(tmp_pa
     gap = prof.gap_for(("run", "tasks", "run_batt", "check_batt", "score_demo"), source="workers")
     assert gap is not None and gap.profile_ns > 0
     assert any("solver_core/" in f.location for f in gap.top)  # the scoring work itself, seen in the workers
+
+
+# ------------------------------------------------------------------------------- smaller points
+def test_amdahl_predicts_exactly_one_for_a_variant_that_changes_nothing() -> None:
+    from tests.test_report import BASE_PHASES, make_record, scaled
+
+    # phases vary independently between rounds, so the median total differs from the sum of phase medians
+    noise = [{"score_demo": 1.3, "phase3a_validate": 0.8}, {"score_demo": 0.8, "phase3a_validate": 1.3},
+             {}, {"phase2_inline": 1.5}, {"phase2_inline": 0.6}]
+    base = [make_record("baseline", {k: int(v * f.get(k, 1.0)) for k, v in BASE_PHASES.items()}, k=i)
+            for i, f in enumerate(noise)]
+    same = [make_record("same", scaled(BASE_PHASES, 1.0), k=i) for i in range(5)]
+    c = compare_records({"baseline": base, "same": same}, changed={"same": []})
+    p = c.predictions["same"]
+    assert p.predicted_ratio == pytest.approx(1.0, abs=1e-12)
+    assert p.difference_ns == pytest.approx(sum(it.delta_ns for it in p.items))  # the items explain all of it
+
+
+def test_no_dangling_sigma_in_a_verdict_line() -> None:
+    from tests.test_report import BASE_PHASES, make_parallel_record, make_record
+
+    base = [make_record("baseline", BASE_PHASES, k=i) for i in range(5)]
+    fast = [make_parallel_record("fast", BASE_PHASES) for _ in range(5)]
+    verdict = compare_records({"baseline": base, "fast": fast}).verdicts["fast"]
+    assert not verdict.rstrip().endswith("Σ") and ", Σ" not in verdict
+
+
+def test_sigma_marks_on_derived_rows_under_sigma_nodes() -> None:
+    settings_tree = {"name": "run", "wall_ns": 100, "cpu_ns": 0, "count": 1, "children": [
+        {"name": "tasks", "wall_ns": 100, "cpu_ns": 0, "count": 1, "concurrent": True, "concurrency": "workers",
+         "busy_ns": 150, "workers": 2, "tasks": 2, "worker_labels": ["a", "b"], "busy_union_ns": 90, "children": [
+             {"name": "check", "remote": True, "wall_ns": 150, "cpu_ns": 0, "count": 2, "children": [
+                 {"name": "inner", "remote": True, "wall_ns": 100, "cpu_ns": 0, "count": 2, "children": []}]}]}]}
+    text = render_terminal({"tree": settings_tree, "environment": {}, "passes": {}, "result": {}}, show_all=True)
+    gap_line = next(ln for ln in text.splitlines() if "(unaccounted)" in ln)
+    assert "Σ 50 ns" in gap_line  # the worker-side gap of a Σ node is Σ too
+    idle_line = next(ln for ln in text.splitlines() if NO_WORKER_BUSY in ln)
+    assert "Σ" not in idle_line and "10 ns" in idle_line  # the idle row is elapsed time

@@ -147,6 +147,7 @@ def forest_chart(c: Mapping[str, Any], *, min_share: float = 0.005) -> Figure:
     n = max(len(variants), 1)
     fig, ax = plt.subplots(figsize=(9, 1.2 + 0.16 * n * len(labels) + 0.8), layout="constrained")
     lo_all, hi_all = [], []
+    points: list[tuple[float, float, str]] = []
     for i, v in enumerate(variants):
         offset = (i - (n - 1) / 2) * (0.8 / n)
         entries = [("total", c["summary"][v].get("ratio"), False)]
@@ -161,13 +162,14 @@ def forest_chart(c: Mapping[str, Any], *, min_share: float = 0.005) -> Figure:
             low, high = max(low, 1e-3), max(high, 1e-3)
             lo_all.append(low)
             hi_all.append(high)
+            points.append((ratio, y + offset, v))
             ax.errorbar(ratio, y + offset, xerr=[[max(ratio - low, 0)], [max(high - ratio, 0)]], fmt="o",
                         color=vcolors[v], ms=5 if y == 0 else 4, capsize=2, lw=1.2,
                         mfc="white" if summed else vcolors[v], mew=1.2)
     ax.axvline(1.0, color="#444444", lw=1, ls="--")
     ax.set_xscale("log")
     if lo_all:
-        ax.set_xlim(min(lo_all) / 1.5, max(hi_all) * 1.5)
+        _forest_limits(ax, lo_all, hi_all, points, vcolors)
     ax.set_yticks(range(len(labels)), labels)
     ax.get_yticklabels()[0].set_fontweight("bold")
     for y in range(len(labels)):
@@ -183,6 +185,26 @@ def forest_chart(c: Mapping[str, Any], *, min_share: float = 0.005) -> Figure:
                           label="hollow: Σ over workers (work, not elapsed)"))
     fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4), fontsize=8, frameon=False)
     return fig
+
+
+#: The forest chart's axis spans at most this factor either side of 1: a tiny row whose ratio is far off
+#: (a gap that vanished) is drawn as an arrow at the edge, with its value, instead of stretching the axis.
+FOREST_MAX_FACTOR = 32.0
+
+
+def _forest_limits(ax: Any, lo_all: list[float], hi_all: list[float], points: list[tuple[float, float, str]],
+                   vcolors: Mapping[str, Any]) -> None:
+    lo = max(min(lo_all) / 1.5, 1 / FOREST_MAX_FACTOR)
+    hi = min(max(hi_all) * 1.5, FOREST_MAX_FACTOR)
+    lo, hi = min(lo, 0.8), max(hi, 1.25)
+    ax.set_xlim(lo, hi)
+    for ratio, y, v in points:
+        if lo <= ratio <= hi:
+            continue
+        edge, marker, align = (lo, "<", "left") if ratio < lo else (hi, ">", "right")
+        ax.plot([edge], [y], marker=marker, color=vcolors[v], ms=7, clip_on=False)
+        ax.annotate(f"{ratio:.3g}×", (edge, y), xytext=(6 if align == "left" else -6, 0), textcoords="offset points",
+                    ha=align, va="center", fontsize=7, color=vcolors[v])
 
 
 # ------------------------------------------------------------------------------------ samples

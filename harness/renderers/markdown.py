@@ -431,7 +431,8 @@ class MarkdownRenderer(Renderer):
             return []
         out = ["## Expected vs actual", "",
                "Amdahl's prediction: the baseline's phase times, with only the phases that a variant changes "
-               "replaced by their measured medians in that variant; against the measured total.", ""]
+               "replaced by their measured medians in that variant; against the variant's measured phase medians. "
+               "Both sides add phase medians (one base: a variant that changes nothing is predicted exactly 1×).", ""]
         rows = []
         details = []
         for v, p in preds.items():
@@ -445,7 +446,7 @@ class MarkdownRenderer(Renderer):
                 details.append(f"- **{v}**: " + "; ".join(
                     f"{_esc(it['label'])} {'+' if it['delta_ns'] >= 0 else '−'}{fmt_duration(abs(it['delta_ns']))}"
                     for it in items[:6]))
-        out += _table(["variant", "phases it changes (baseline rows)", "predicted total", "measured total",
+        out += _table(["variant", "phases it changes (baseline rows)", "predicted (Σ medians)", "measured (Σ medians)",
                        "difference", "the difference is mostly"], rows, ["l", "l", "r", "r", "r", "l"])
         if details:
             out += ["", "<details><summary>The difference, item by item (≥ 0.5% of the total)</summary>", "",

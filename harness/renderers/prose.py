@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 def prediction_named(items: Sequence[PredictionItem], difference_ns: float, total_ns: float) -> str:
     """The largest item of an Amdahl difference, in words (or "as predicted" within 2% of the total)."""
+    if not items:
+        return "as predicted"
     big = max(items, key=lambda it: abs(it.delta_ns))
     sign = "+" if big.delta_ns >= 0 else "−"
     if abs(difference_ns) < 0.02 * max(total_ns, 1.0):
@@ -131,7 +133,8 @@ def verdict_line(v: str, baseline: str, summary: Mapping[str, VariantSummary],
     parts = [lead]
     if v != baseline and not s.invalid:
         parts.append("results identical")
-    sigma = " of the workers' time, Σ" if b.largest_summed else " of the total"
+    # a Σ row's share is attributed: its share of the parallel section's work × the section's share of the total
+    sigma = " of the total, attributed from Σ worker time" if b.largest_summed else " of the total"
     if b.largest:
         share = f"{b.largest_share:.0%}"
         if v == baseline or b.largest == base_b.largest:

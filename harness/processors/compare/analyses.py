@@ -9,6 +9,7 @@ from typing import Any
 from harness.processors import UNACCOUNTED, consistency_issues
 from harness.processors.compare.extract import (
     DETAIL,
+    ELAPSED,
     GROUP,
     PARALLEL,
     PARTITION_KINDS,
@@ -144,8 +145,12 @@ def bottleneck(v: str, baseline: str, rows: Sequence[Row]) -> Bottleneck:
 
 def predict(v: str, baseline: str, changed: Sequence[str], rows: Sequence[Row],
             summary: Mapping[str, VariantSummary]) -> Prediction:
-    """Amdahl: the baseline's total with only the phases `v` changes moved to their medians in `v`,
-    against `v`'s measured total; the difference explained item by item (the items sum to it)."""
+    """Amdahl: the baseline's phase medians, summed, with only the phases `v` changes moved to their medians
+    in `v`, against `v`'s phase medians, summed; the difference explained item by item (the items sum to it).
+
+    Both sides add phase medians (the median of a total is not the sum of its phases' medians): a
+    variant that changes nothing is predicted exactly 1×, and the ratios share one base (Σ of the
+    baseline's phase medians)."""
     changed_set = set(changed)
 
     def is_changed(r: Row) -> bool:
@@ -174,7 +179,6 @@ def predict(v: str, baseline: str, changed: Sequence[str], rows: Sequence[Row],
                                             "unchanged-moved"))
         elif not ch:
             items.append(PredictionItem(f"{r.key} missing in {v}", r.key, -mb, "missing"))
-    v_total = summary[v].total_median_ns
     sum_v = 0.0
     for r in v_rows:
         mv = r.cells[v].median_ns
@@ -190,15 +194,13 @@ def predict(v: str, baseline: str, changed: Sequence[str], rows: Sequence[Row],
                 r.key, mv - work, "parallel-overlap"))
         else:
             items.append(PredictionItem(f"{r.key} new in {v}", r.key, mv, "new"))
-    items.append(PredictionItem("medians of phases do not add up to the median total (rounding)", None,
-                                v_total - sum_v, "non-additive"))
-    difference = v_total - predicted
-    named = prediction_named(items, difference, v_total)
-    b_total = summary[baseline].total_median_ns
+    difference = sum_v - predicted
+    named = prediction_named(items, difference, sum_v)
+    b_sum = sum(r.cells[baseline].median_ns for r in base_rows)
     return Prediction(
         variant=v, changed=tuple(changed), changed_rows=tuple(r.key for r in base_rows if is_changed(r)),
-        predicted_ns=predicted, actual_ns=v_total, difference_ns=difference,
-        predicted_ratio=ratio_or_none(predicted, b_total), actual_ratio=ratio_or_none(v_total, b_total),
+        predicted_ns=predicted, actual_ns=sum_v, difference_ns=difference,
+        predicted_ratio=ratio_or_none(predicted, b_sum), actual_ratio=ratio_or_none(sum_v, b_sum),
         items=tuple(sorted(items, key=lambda it: -abs(it.delta_ns))), named=named,
     )
 
@@ -331,7 +333,8 @@ def timeline(t: Tables, wanted: str | None, max_bars: int) -> Timeline | None:
         return lanes[label]
 
     entries = extract(tree, container_names([tree]))
-    level_of = {PARALLEL: "group", GROUP: "group", PHASE: "phase", DETAIL: "detail"}
+    # ELAPSED: the own-process spans of a concurrent phase (pool_start); derived rows carry no samples
+    level_of = {PARALLEL: "group", GROUP: "group", PHASE: "phase", DETAIL: "detail", ELAPSED: "phase"}
     for e in entries:
         if e.node is None or e.kind not in level_of:
             continue

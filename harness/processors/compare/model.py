@@ -134,8 +134,8 @@ class Prediction(_Data):
     variant: str
     changed: tuple[str, ...]  # phase names the variant changes (as declared)
     changed_rows: tuple[str, ...]  # baseline phase rows affected
-    predicted_ns: float
-    actual_ns: float
+    predicted_ns: float  # Σ of the baseline's phase medians, the changed ones replaced by the variant's
+    actual_ns: float  # Σ of the variant's phase medians (elapsed rows): the same base as the prediction
     difference_ns: float  # actual − predicted
     predicted_ratio: float | None
     actual_ratio: float | None

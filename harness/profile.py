@@ -210,7 +210,7 @@ def _unframed_inside(node: SpanNode) -> list[str]:
 
     def visit(n: SpanNode, prefix: str) -> None:
         for c in n.children.values():
-            if not c.framed:
+            if not c.framed and not c.remote:  # spans merged from workers ran elsewhere, not in this gap
                 rel = f"{prefix}{c.name}"
                 out.append(rel)
                 visit(c, rel + "/")

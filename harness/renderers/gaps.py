@@ -55,6 +55,8 @@ def gap_section(c: Mapping[str, Any], profile_links: Mapping[str, Mapping[str, s
                     funcs.append(f"`{t['function']}` ({t['location']}{builtins}) "
                                  f"{100 * int(t['self_ns']) / total:.0f}%")
                 line += ": " + "; ".join(funcs)
+                if name == NO_WORKER_BUSY and not g["summed"]:
+                    line += " [the main process's profile of the phase also holds its waits while workers were busy]"
                 if prof.get("includes_spans"):
                     line += (f" [the profile's gap also holds the with-block spans "
                              f"{', '.join(prof['includes_spans'][:5])}]")

@@ -870,6 +870,46 @@ def objects(grid: Grid, univalued: Boolean, diagonal: Boolean, without_bg: Boole
         return frozenset()
     w = len(grid[0])
     bg = mostcolor(grid) if without_bg else None
+    if type(grid) is not tuple or any(type(row) is not tuple or len(row) != w for row in grid):
+        return _objects_general(grid, univalued, diagonal, bg)
+    # A rectangular grid: flat, with a border of cells marked seen, so that a neighbour is one addition
+    # away and needs no bounds check. Components do not depend on the order they are explored in.
+    width = w + 2
+    flat: list = [None] * (width * (h + 2))
+    seen = bytearray(len(flat))
+    seen[:width] = seen[-width:] = b"\x01" * width
+    for i, row in enumerate(grid, 1):
+        flat[i * width + 1:i * width + 1 + w] = row
+        seen[i * width] = seen[i * width + w + 1] = 1
+    steps = (-width, width, -1, 1, -width - 1, -width + 1, width - 1, width + 1) if diagonal else (-width, width, -1, 1)
+    result = []
+    for p in range(width + 1, width * (h + 1) - 1):
+        if seen[p]:
+            continue
+        val = flat[p]
+        if val == bg:
+            continue
+        seen[p] = 1
+        members = [p]
+        stack = [p]
+        while stack:
+            q = stack.pop()
+            for d in steps:
+                r = q + d
+                if not seen[r]:
+                    v = flat[r]
+                    if (v == val) if univalued else (v != bg):
+                        seen[r] = 1
+                        members.append(r)
+                        stack.append(r)
+        result.append(frozenset([(flat[q], (q // width - 1, q % width - 1)) for q in members]))
+    return frozenset(result)
+
+
+def _objects_general(grid: Grid, univalued: Boolean, diagonal: Boolean, bg: Any) -> Objects:
+    """`objects` on anything indexable like a grid (rows checked as they are read)."""
+    h = len(grid)
+    w = len(grid[0])
     if diagonal:
         offsets = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
     else:

@@ -370,3 +370,43 @@ def test_differ_dag_scores_like_each_differ_alone(expected, candidates):
             value = Specialised(program, {"I": expected}, ("C",))({"C": grid})
             want.append(0 if type(value) is Failure else differ_score(value))
         assert dag.scores(grid) == tuple(want)
+
+
+def ref_objects(grid, univalued, diagonal, without_bg):
+    h = len(grid)
+    if h == 0:
+        return frozenset()
+    w = len(grid[0])
+    bg = dsl.mostcolor(grid) if without_bg else None
+    offsets = [(-1, 0), (1, 0), (0, -1), (0, 1)] + ([(-1, -1), (-1, 1), (1, -1), (1, 1)] if diagonal else [])
+    seen = set()
+    result = []
+    for i in range(h):
+        for j in range(w):
+            if (i, j) in seen or grid[i][j] == bg:
+                continue
+            val = grid[i][j]
+            seen.add((i, j))
+            cells, stack = [(val, (i, j))], [(i, j)]
+            while stack:
+                ci, cj = stack.pop()
+                for di, dj in offsets:
+                    ni, nj = ci + di, cj + dj
+                    if 0 <= ni < h and 0 <= nj < w and (ni, nj) not in seen:
+                        v = grid[ni][nj]
+                        if (v == val) if univalued else (v != bg):
+                            seen.add((ni, nj))
+                            cells.append((v, (ni, nj)))
+                            stack.append((ni, nj))
+            result.append(frozenset(cells))
+    return frozenset(result)
+
+
+ragged = st.lists(st.lists(st.integers(0, 3), min_size=0, max_size=6).map(tuple), min_size=1, max_size=6).map(tuple)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(grids, ragged, grids.map(lambda g: g + ((9,) * (len(g[0]) + 2),))), st.booleans(), st.booleans(),
+       st.booleans())
+def test_objects_matches_the_reference(grid, univalued, diagonal, without_bg):
+    _same(dsl.objects, ref_objects, grid, univalued, diagonal, without_bg)

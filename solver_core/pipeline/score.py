@@ -172,46 +172,86 @@ _FAILED = _Failed()
 class DifferDag:
     """Every differ against one expected grid `I` as one DAG (`lean` scoring): the steps that read only
     `I` run once; per candidate grid `C`, each step reading `C` runs once for all the differs that share
-    it. A differ scores 0 when any step of its program raised (the program would have stopped there
-    with a `Failure`, which scores 0), else `differ_score` of its output: what `Specialised` gives one
-    differ at a time."""
+    it, in one generated function (`_free_function`: no interpreter loop per step). A differ scores 0 when
+    any step of its program raised (the program would have stopped there with a `Failure`, which scores
+    0), else `differ_score` of its output: what `Specialised` gives one differ at a time."""
 
     def __init__(self, expected: Grid) -> None:
-        steps, self._outputs = _differ_dag()
+        steps, outputs = _differ_dag()
+        self._outputs = tuple(outputs.values())
+        self._expected = expected
         compiled = compile_steps(steps, {"I": expected, "C": _FAILED})  # `_FAILED` marks the free input
-        self._free: list[tuple[int, Callable[..., object], tuple[tuple[str, object], ...]]] = []
         self._fixed: list[object] = []
-        reads_c: list[bool] = []
-        for k, (fn, args) in enumerate(compiled):
-            free = any((kind == "s" and reads_c[a]) or (kind == "v" and a is _FAILED) for kind, a in args)  # type: ignore[index]
-            reads_c.append(free)
-            if free:
-                self._free.append((k, fn, args))
-                self._fixed.append(None)
+        for fn, args in compiled:
+            if _reads_c(args, self._fixed):
+                self._fixed.append(_FREE)
             else:
-                self._fixed.append(self._step(fn, [self._fixed[a] if kind == "s" else a for kind, a in args], k))  # type: ignore[index]
-
-    @staticmethod
-    def _step(fn: Callable[..., object], args: list[object], k: int) -> object:
-        if any(a is _FAILED for a in args):
-            return _FAILED
-        try:
-            return fn(*args)
-        except StepTimeout:
-            raise
-        except CANDIDATE_ERRORS as exc:
-            if is_interrupt(exc):  # a real Ctrl-C stops the run
-                raise
-            return _FAILED
+                self._fixed.append(_step(fn, [self._fixed[a] if kind == "s" else a for kind, a in args]))  # type: ignore[index]
 
     def scores(self, grid: Grid) -> tuple[int, ...]:
         """Each differ's score of `grid`, in `differ_programs` order."""
-        values = list(self._fixed)
-        step = self._step
-        for k, fn, args in self._free:
-            values[k] = step(fn, [values[a] if kind == "s" else (grid if a is _FAILED else a)  # type: ignore[index]
-                                  for kind, a in args], k)
-        return tuple(0 if values[o] is _FAILED else differ_score(values[o]) for o in self._outputs.values())
+        return tuple(0 if v is _FAILED else differ_score(v) for v in _free_function()(self._expected, grid, self._fixed))
+
+
+_FREE = object()  # a fixed-value slot of a step that reads `C`
+
+
+def _reads_c(args: tuple[tuple[str, object], ...], fixed: list[object]) -> bool:
+    return any((kind == "s" and fixed[a] is _FREE) or (kind == "v" and a is _FAILED) for kind, a in args)  # type: ignore[index]
+
+
+def _step(fn: Callable[..., object], args: list[object]) -> object:
+    """One differ step: `_FAILED` when an argument failed or the call raised."""
+    if any(a is _FAILED for a in args):
+        return _FAILED
+    try:
+        return fn(*args)
+    except StepTimeout:
+        raise
+    except CANDIDATE_ERRORS as exc:
+        if is_interrupt(exc):  # a real Ctrl-C stops the run
+            raise
+        return _FAILED
+
+
+_I_MARK, _C_MARK = object(), object()
+
+
+@cache
+def _free_function() -> Callable[[Grid, Grid, list[object]], tuple[object, ...]]:
+    """`f(I, C, fixed)`: the outputs of every differ, computing the steps that read `C` as straight-line
+    code (generated once from `_differ_dag`); `fixed[k]` holds the value of each step reading only `I`."""
+    steps, outputs = _differ_dag()
+    compiled = compile_steps(steps, {"I": _I_MARK, "C": _C_MARK})
+    env: dict[str, object] = {"F": _FAILED, "StepTimeout": StepTimeout, "is_interrupt": is_interrupt}
+    free: set[int] = set()
+    lines = ["def differ_outputs(I, C, X):"]
+    for k, (fn, args) in enumerate(compiled):
+        if not any((kind == "s" and a in free) or a is _C_MARK for kind, a in args):
+            lines.append(f"    x{k} = X[{k}]")
+            continue
+        free.add(k)
+        env[f"f{k}"] = fn
+        names, may_fail = [], []
+        for p, (kind, a) in enumerate(args):
+            if kind == "s":
+                names.append(f"x{a}")
+                may_fail.append(f"x{a} is F")
+            elif a is _C_MARK or a is _I_MARK:
+                names.append("C" if a is _C_MARK else "I")
+            else:
+                env[f"c{k}_{p}"] = a
+                names.append(f"c{k}_{p}")
+        call = f"f{k}({', '.join(names)})"
+        if may_fail:
+            lines += [f"    if {' or '.join(may_fail)}:", f"        x{k} = F", "    else:"]
+        pad = "        " if may_fail else "    "
+        lines += [f"{pad}try:", f"{pad}    x{k} = {call}", f"{pad}except BaseException as e:",
+                  f"{pad}    if isinstance(e, StepTimeout) or is_interrupt(e):", f"{pad}        raise",
+                  f"{pad}    x{k} = F"]
+    lines.append(f"    return ({''.join(f'x{o}, ' for o in outputs.values())})")
+    exec(compile("\n".join(lines) + "\n", "<differ dag>", "exec"), env)  # noqa: S102 - generated from the differs
+    return env["differ_outputs"]  # type: ignore[return-value]
 
 
 def _merged_differ_scores(expected: Grid, outcomes: Mapping[int, Outcome]) -> dict[str, dict[int, int]]:

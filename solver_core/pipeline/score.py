@@ -30,8 +30,8 @@ from operator import eq
 from typing import Any
 
 from harness import current_span, span
-from solver_core.differs import differ_programs, differ_score
 from solver_core.containment import is_interrupt
+from solver_core.differs import differ_programs, differ_score
 from solver_core.generator import Batch
 from solver_core.generator import merge as merge_programs
 from solver_core.pipeline.evaluate import (
@@ -177,8 +177,7 @@ class DifferDag:
     0), else `differ_score` of its output: what `Specialised` gives one differ at a time."""
 
     def __init__(self, expected: Grid) -> None:
-        steps, outputs = _differ_dag()
-        self._outputs = tuple(outputs.values())
+        steps, _ = _differ_dag()
         self._expected = expected
         compiled = compile_steps(steps, {"I": expected, "C": _FAILED})  # `_FAILED` marks the free input
         self._fixed: list[object] = []
@@ -190,7 +189,8 @@ class DifferDag:
 
     def scores(self, grid: Grid) -> tuple[int, ...]:
         """Each differ's score of `grid`, in `differ_programs` order."""
-        return tuple(0 if v is _FAILED else differ_score(v) for v in _free_function()(self._expected, grid, self._fixed))
+        outputs = _free_function()(self._expected, grid, self._fixed)
+        return tuple(0 if v is _FAILED else differ_score(v) for v in outputs)
 
 
 _FREE = object()  # a fixed-value slot of a step that reads `C`

@@ -497,6 +497,57 @@ def valgrind_command(argv: Sequence[str], out_dir: Path, *, instr_atstart: bool 
     return [setarch, platform.machine(), "-R", *cmd] if setarch else cmd
 
 
+@dataclass
+class CountedRun:
+    """A command started under callgrind (:func:`start_counted`); :meth:`wait` for its counts."""
+
+    proc: subprocess.Popen[bytes]
+    cmd: list[str]
+    out_dir: Path
+    threads: Sequence[int] | None = None
+
+    def wait(self, timeout: float | None = None) -> PhaseCounts:
+        """Wait for the command and parse its dump files. Past `timeout` (or on Ctrl-C) its whole process
+        group (valgrind and every worker it traces) is killed and the exception re-raised
+        (``subprocess.TimeoutExpired``); a failing command raises ``subprocess.CalledProcessError``
+        (stderr's tail in ``stderr``)."""
+        try:
+            returncode = self.proc.wait(timeout=timeout)
+        except BaseException:  # a timeout, Ctrl-C or SIGTERM: no valgrind process may outlive the call
+            self.kill()
+            raise
+        if returncode != 0:
+            tail = (self.out_dir / "stderr.txt").read_text(errors="replace")[-2000:]
+            raise subprocess.CalledProcessError(returncode, self.cmd, stderr=tail)
+        return count_dir(self.out_dir, self.threads)
+
+    def kill(self) -> None:
+        """Kill the command's process group (a no-op once it has ended)."""
+        import signal
+
+        if self.proc.returncode is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self.proc.wait()
+
+
+def start_counted(argv: Sequence[str], out_dir: Path, env: Mapping[str, str] | None = None, *,
+                  instr_atstart: bool = False, cwd: Path | None = None, threads: Sequence[int] | None = None,
+                  extra: Sequence[str] = ()) -> CountedRun:
+    """Start `argv` under callgrind, in a session of its own, and return at once (see :func:`run_counts`)."""
+    check_tools()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if any(out_dir.glob(DUMP_GLOB)):
+        raise FileExistsError(f"{out_dir} already holds callgrind dump files: give run_counted an empty folder")
+    full_env = {**os.environ, **(env or {}), "PYTHONHASHSEED": "0", ENV_VAR: str(build_shim())}
+    cmd = valgrind_command(argv, out_dir, instr_atstart=instr_atstart, extra=extra)
+    with (out_dir / "stdout.txt").open("wb") as out, (out_dir / "stderr.txt").open("wb") as err:
+        proc = subprocess.Popen(cmd, env=full_env, cwd=cwd, stdout=out, stderr=err, start_new_session=True)
+    return CountedRun(proc, cmd, out_dir, threads)
+
+
 def run_counts(argv: Sequence[str], out_dir: Path, env: Mapping[str, str] | None = None, *,
                instr_atstart: bool = False, timeout: float | None = None, cwd: Path | None = None,
                threads: Sequence[int] | None = None, extra: Sequence[str] = ()) -> PhaseCounts:
@@ -509,33 +560,8 @@ def run_counts(argv: Sequence[str], out_dir: Path, env: Mapping[str, str] | None
     :class:`CallgrindUnavailable` without the tools, ``subprocess.CalledProcessError`` (stderr's tail in
     ``stderr``) if the command fails.
     """
-    check_tools()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if any(out_dir.glob(DUMP_GLOB)):
-        raise FileExistsError(f"{out_dir} already holds callgrind dump files: give run_counted an empty folder")
-    full_env = {**os.environ, **(env or {}), "PYTHONHASHSEED": "0", ENV_VAR: str(build_shim())}
-    cmd = valgrind_command(argv, out_dir, instr_atstart=instr_atstart, extra=extra)
-    with (out_dir / "stdout.txt").open("wb") as out, (out_dir / "stderr.txt").open("wb") as err:
-        proc = subprocess.Popen(cmd, env=full_env, cwd=cwd, stdout=out, stderr=err, start_new_session=True)
-        try:
-            returncode = proc.wait(timeout=timeout)
-        except BaseException:  # a timeout or Ctrl-C: no valgrind process may outlive the call
-            _kill_group(proc)
-            raise
-    if returncode != 0:
-        tail = (out_dir / "stderr.txt").read_text(errors="replace")[-2000:]
-        raise subprocess.CalledProcessError(returncode, cmd, stderr=tail)
-    return count_dir(out_dir, threads)
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    import signal
-
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
+    run = start_counted(argv, out_dir, env, instr_atstart=instr_atstart, cwd=cwd, threads=threads, extra=extra)
+    return run.wait(timeout)
 
 
 def run_counted(argv: Sequence[str], out_dir: Path, env: Mapping[str, str] | None = None, *,
@@ -552,6 +578,7 @@ __all__ = [
     "UNATTRIBUTED",
     "CallgrindHook",
     "CallgrindUnavailable",
+    "CountedRun",
     "Dump",
     "PhaseCounts",
     "attribute",
@@ -573,6 +600,7 @@ __all__ = [
     "run_counts",
     "running_on_valgrind",
     "split_label",
+    "start_counted",
     "start_instrumentation",
     "stop_instrumentation",
     "toggle_collect",

@@ -260,3 +260,24 @@ def test_run_counted_refuses_a_used_folder_and_reports_failures(tmp_path: Path) 
     with pytest.raises(subprocess.CalledProcessError) as err:
         cg.run_counted([sys.executable, "-c", "import sys; sys.exit(3)"], tmp_path / "fail", timeout=120)
     assert err.value.returncode == 3
+
+
+@NEEDS_TOOLS
+def test_a_counted_run_past_its_timeout_is_killed_with_its_children(tmp_path: Path) -> None:
+    import os
+    import time
+
+    script = ("import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)']);"
+              " time.sleep(120)")
+    run = cg.start_counted([sys.executable, "-c", script], tmp_path / "slow")
+    with pytest.raises(subprocess.TimeoutExpired):
+        run.wait(timeout=3)
+    assert run.proc.returncode is not None
+    for _ in range(50):  # the group's last members are reaped by init shortly after the kill
+        try:
+            os.killpg(run.proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("a process of the counted run's group survived the timeout")

@@ -21,8 +21,10 @@ import argparse
 import itertools
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -125,6 +127,7 @@ def run(args: argparse.Namespace, workload: Workload) -> int:
     paths = _outputs(args, mode)
     config = g.GateConfig()
     usage_errors: tuple[type[BaseException], ...] = (g.GateError, UsageError, WorktreeError, *workload.usage_errors())
+    previous = _exit_on_sigterm()
     try:
         mode = _mode(args)
         config = _gate_config(args, workload)
@@ -145,6 +148,21 @@ def run(args: argparse.Namespace, workload: Workload) -> int:
         if tb is not None:
             where = f" (at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})"
         return _fail(args, config, mode, f"measuring failed: {type(exc).__name__}: {exc}{where}", paths, usage=False)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm() -> Any:
+    """SIGTERM (a CI job's timeout) unwinds like Ctrl-C: the base's worktree is removed and the counted runs
+    are killed. Returns the previous handler (None off the main thread, where none can be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    return signal.signal(signal.SIGTERM, stop)
 
 
 def _fail(args: argparse.Namespace, config: g.GateConfig, mode: str, message: str, paths: tuple[Path, Path], *,

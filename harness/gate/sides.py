@@ -5,8 +5,8 @@ Every side runs the workload's one-run command (`run_argv`, e.g. ``phasebench ru
 --out DIR ...``) through its own ``phasebench`` entry point, by import path, so the base commit's code
 runs exactly as committed. Two ways to measure:
 
-- :func:`count_sides`: each side once under callgrind, all sides at the same time (one thread each);
-  instructions do not depend on what else runs.
+- :func:`count_sides`: each side once under callgrind, all sides at the same time; instructions do not
+  depend on what else runs.
 - :func:`subprocess_measure`: a gate ``measure(rounds)`` (see `harness.gate.decide.run_gate`) that
   runs every side once per round, interleaved in a shuffled order, and reads CPU or wall time per
   phase from the run record the side wrote.
@@ -19,7 +19,7 @@ import json
 import shutil
 import subprocess
 import sys
-import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,45 +94,36 @@ def _failure(side: Side, what: str, detail: str) -> InfrastructureError:
 
 
 # ------------------------------------------------------------------------------------- instructions
-def count_side(side: Side, workload: Workload, spec: Spec, work_dir: Path, *, timeout: float,
-               instr_atstart: bool = False) -> PhaseCounts:
-    """`side` run once under callgrind (dump files in ``work_dir/<label>-callgrind``)."""
+def count_sides(sides: Sequence[Side], workload: Workload, spec: Spec, work_dir: Path, *, timeout: float,
+                instr_atstart: bool = False) -> dict[str, PhaseCounts]:
+    """Every side once under callgrind, all started at once (dump files in ``work_dir/<label>-callgrind``);
+    ``{label: counts}``. `timeout` bounds them all together; past it, on a failure of one side, or on
+    Ctrl-C / SIGTERM, every side's process group is killed."""
     from harness import callgrind
 
-    folder = work_dir / f"{side.label}-callgrind"
-    argv = side.command(run_argv(workload, spec, side.variant, work_dir / f"{side.label}-out"))
+    started: list[tuple[Side, callgrind.CountedRun]] = []
     try:
-        return callgrind.run_counts(argv, folder, side.env, instr_atstart=instr_atstart, timeout=timeout,
-                                    cwd=side.cwd, extra=[f"--trace-children-skip={SKIP_CHILDREN}"])
+        for side in sides:
+            argv = side.command(run_argv(workload, spec, side.variant, work_dir / f"{side.label}-out"))
+            started.append((side, callgrind.start_counted(
+                argv, work_dir / f"{side.label}-callgrind", side.env, instr_atstart=instr_atstart, cwd=side.cwd,
+                extra=[f"--trace-children-skip={SKIP_CHILDREN}"])))
+        deadline = time.monotonic() + timeout
+        return {side.label: _wait(side, run, deadline - time.monotonic(), timeout) for side, run in started}
+    except callgrind.CallgrindUnavailable as exc:
+        raise InfrastructureError(str(exc)) from None
+    finally:
+        for _, run in started:
+            run.kill()  # a no-op for the runs that ended
+
+
+def _wait(side: Side, run: Any, left: float, timeout: float) -> PhaseCounts:
+    try:
+        return run.wait(max(left, 0.001))
     except subprocess.TimeoutExpired:
         raise _failure(side, f"did not finish within {timeout:g} s under callgrind", "") from None
     except subprocess.CalledProcessError as exc:
         raise _failure(side, f"failed under callgrind (exit {exc.returncode})", str(exc.stderr or "")) from None
-    except callgrind.CallgrindUnavailable as exc:
-        raise InfrastructureError(str(exc)) from None
-
-
-def count_sides(sides: Sequence[Side], workload: Workload, spec: Spec, work_dir: Path, *, timeout: float,
-                instr_atstart: bool = False) -> dict[str, PhaseCounts]:
-    """Every side once under callgrind, all at the same time; ``{label: counts}``."""
-    results: dict[str, Any] = {}
-
-    def one(side: Side) -> None:
-        try:
-            results[side.label] = count_side(side, workload, spec, work_dir, timeout=timeout,
-                                             instr_atstart=instr_atstart)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread below
-            results[side.label] = exc
-
-    threads = [threading.Thread(target=one, args=(s,), name=f"count-{s.label}") for s in sides]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for side in sides:
-        if isinstance(results.get(side.label), BaseException):
-            raise results[side.label]
-    return {side.label: results[side.label] for side in sides}
 
 
 # --------------------------------------------------------------------------------- cpu / wall time
@@ -192,5 +183,5 @@ def side_table(sides: Sequence[Side], extra: Mapping[str, Mapping[str, Any]] | N
     return {s.label: {**s.describe(), **dict((extra or {}).get(s.label, {}))} for s in sides}
 
 
-__all__ = ["RUN_RECORD", "SKIP_CHILDREN", "Side", "count_side", "count_sides", "head_checkout", "python_label",
+__all__ = ["RUN_RECORD", "SKIP_CHILDREN", "Side", "count_sides", "head_checkout", "python_label",
            "run_argv", "run_side_once", "side_from_checkout", "side_table", "subprocess_measure"]

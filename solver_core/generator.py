@@ -259,19 +259,22 @@ def merge(programs: Sequence[Program], start: Sequence[Step] = ()) -> tuple[tupl
     Returns the steps and, for each program, the index of its output step.
     """
     steps: list[Step] = list(start)
-    index: dict[Step, int] = {s: k for k, s in enumerate(steps)}
-    local: list[dict[int, int]] = [{} for _ in programs]
+    # keyed by plain (func, args) tuples: hashed in C, unlike the Step dataclass (same identity)
+    index: dict[tuple[str, tuple[Arg, ...]], int] = {(s.func, s.args): k for k, s in enumerate(steps)}
+    local: list[list[int]] = [[] for _ in programs]  # per program: batch index of each of its rows
     longest = max(len(p.steps) for p in programs)
     for row in range(longest):
         for n, program in enumerate(programs):
             if row >= len(program.steps):
                 continue
             step = program.steps[row]
-            shared = Step(step.func, tuple(local[n][a] if isinstance(a, int) else a for a in step.args))
-            if shared not in index:
-                index[shared] = len(steps)
-                steps.append(shared)
-            local[n][row] = index[shared]
+            mine = local[n]
+            key = (step.func, tuple([mine[a] if isinstance(a, int) else a for a in step.args]))
+            k = index.get(key)
+            if k is None:
+                k = index[key] = len(steps)
+                steps.append(Step(*key))
+            mine.append(k)
     return tuple(steps), [local[n][p.output] for n, p in enumerate(programs)]
 
 

@@ -410,3 +410,35 @@ ragged = st.lists(st.lists(st.integers(0, 3), min_size=0, max_size=6).map(tuple)
        st.booleans())
 def test_objects_matches_the_reference(grid, univalued, diagonal, without_bg):
     _same(dsl.objects, ref_objects, grid, univalued, diagonal, without_bg)
+
+
+def ref_merge_programs(programs, start=()):
+    """The generator's merge written plainly (Step objects as keys)."""
+    steps = list(start)
+    index = {s: k for k, s in enumerate(steps)}
+    local = [{} for _ in programs]
+    for row in range(max(len(p.steps) for p in programs)):
+        for n, program in enumerate(programs):
+            if row < len(program.steps):
+                step = program.steps[row]
+                shared = Step(step.func, tuple(local[n][a] if isinstance(a, int) else a for a in step.args))
+                if shared not in index:
+                    index[shared] = len(steps)
+                    steps.append(shared)
+                local[n][row] = index[shared]
+    return tuple(steps), [local[n][p.output] for n, p in enumerate(programs)]
+
+
+@pytest.mark.parametrize("task_id", ["007bbfb7", "0dfd9992", "06df4c85"])
+def test_generator_merge_matches_the_reference(task_id):
+    import random
+
+    from solver_core.generator import merge, mutate
+
+    library = library_programs()
+    rng = random.Random(task_id)
+    programs = [library[t] for t in rng.sample(sorted(library), 12)]
+    programs += [mutate(p, rng, 2)[0] for p in programs for _ in range(3)]
+    assert merge(programs) == ref_merge_programs(programs)
+    first, _ = merge(programs[:5])
+    assert merge(programs[5:], start=first) == ref_merge_programs(programs[5:], start=first)

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.processors.phases import phase_times
-from harness.record import NODE, RunRecord
-from harness.safe_read import ANY, INT, OBJECT, STR, Fields, ListOf, MapOf, check_shape, nullable, read_document
+from harness.record import NODE, RESULT, WORKLOAD, RunRecord
+from harness.safe_read import INT, OBJECT, STR, Fields, ListOf, MapOf, check_shape, nullable, read_document
 
 SECTION = "phasebench"
 SECTION_SCHEMA = "phasebench.benchjson/1"
@@ -140,8 +140,8 @@ def _record(tree: Mapping[str, Any], *, variant: str, environment: Mapping[str, 
 _DOC_SHAPE = Fields(required={"benchmarks": ListOf(Fields(optional={"extra_info": nullable(OBJECT)}))},
                     optional={"datetime": nullable(STR),
                               "machine_info": nullable(Fields(optional={"cpu": nullable(OBJECT)}))})
-_INFO_SHAPE = Fields(optional={"variant": STR, "phase": STR, "trees": ListOf(NODE), "results": ListOf(OBJECT),
-                               "phase_samples_ns": MapOf(ListOf(INT)), "workload": ANY})
+_INFO_SHAPE = Fields(optional={"variant": STR, "phase": STR, "trees": ListOf(NODE), "results": ListOf(RESULT),
+                               "phase_samples_ns": MapOf(ListOf(INT)), "workload": WORKLOAD})
 
 
 def _check_shape(doc: Mapping[str, Any], source: Path) -> None:

@@ -23,6 +23,7 @@ from harness.safe_read import (
     STR,
     Either,
     Fields,
+    Free,
     Items,
     ListOf,
     MapOf,
@@ -57,14 +58,19 @@ _PROFILE = Fields(optional={"gaps": ListOf(Fields(optional={
     "includes_spans": _NAMES,
     "top": ListOf(Fields(required={"function": STR, "location": STR, "self_ns": INT},
                          optional={"builtins": _NAMES}))}))})
+#: A record's ``workload`` (free-form; what the renderers read of an object) and ``result`` (free-form;
+#: ``digest`` is the public contract).
+WORKLOAD = Free(Fields(optional={"task_ids": nullable(ListOf(ANY)), "timeout_s": nullable(NUM),
+                                 "timeout": nullable(NUM)}))
+RESULT = Fields(optional={"digest": nullable(STR)})
 #: A whole run record: what the processors and renderers read of it (free-form sections stay free).
 RECORD = Fields(
     required={"schema": STR, "created": STR,
               "environment": Fields(optional={"fingerprint_id": nullable(STR),
                                               "git": nullable(Fields(optional={"commit": nullable(STR)}))}),
               "passes": Fields(optional={"profile": _PROFILE, "timing": OBJECT, "memory": OBJECT}),
-              "tree": NODE, "result": OBJECT},
-    optional={"name": STR, "variant": ANY, "workload": ANY, "process": nullable(MapOf(ANY)),
+              "tree": NODE, "result": RESULT},
+    optional={"name": STR, "variant": ANY, "workload": WORKLOAD, "process": nullable(MapOf(ANY)),
               "checks": ListOf(OBJECT), "meta": OBJECT})
 #: What the harness reads of a ``compare.json`` (written by `harness.driver`; other fields are free).
 COMPARE_META = Fields(optional={

@@ -350,6 +350,20 @@ class Either(Spec):
 
 
 @dataclass(frozen=True)
+class Free(Spec):
+    """A free-form value (any JSON), except that an object must fit `fields` (the keys a reader uses)."""
+
+    fields: Fields
+    name: str = "a value"  # type: ignore[misc]
+
+    def problem(self, value: Any) -> str | None:
+        return self.fields.problem(value) if isinstance(value, dict) else None
+
+    def parts(self, value: Any, where: str, depth: int) -> Iterable[tuple[Any, Spec, str, int]]:
+        return self.fields.parts(value, where, depth) if isinstance(value, dict) else ()
+
+
+@dataclass(frozen=True)
 class _Null(Spec):
     name: str = "null"  # type: ignore[misc]
 
@@ -423,7 +437,7 @@ def load_document(path: str | os.PathLike[str], spec: Spec, *, limit: int = DOCU
     return value
 
 
-__all__ = ["ANY", "BOOL", "DOCUMENT_LIMIT", "INT", "NULL", "NUM", "OBJECT", "STR", "Either", "Fields", "Items",
+__all__ = ["ANY", "BOOL", "DOCUMENT_LIMIT", "INT", "NULL", "NUM", "OBJECT", "STR", "Either", "Fields", "Free", "Items",
            "JsonObject", "ListOf", "MapOf", "Scalar", "ShapeError", "Spec", "Tree", "UnsafeRead", "check_shape",
            "decode_json", "describe", "find_duplicates", "is_inside", "load_document", "load_json", "nullable",
            "read_document", "read_regular"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 import warnings
@@ -54,6 +55,28 @@ def die_on_3(x: int) -> int:
 def nap(x: int) -> int:
     time.sleep(0.2)
     return -x
+
+
+def containment_state(_: int) -> dict:
+    """What the process that runs a work item looks like from inside."""
+    import resource
+
+    from solver_core import containment
+
+    return {"pid": os.getpid(), "sigint_ignored": signal.getsignal(signal.SIGINT) is signal.SIG_IGN,
+            "contained": containment.worker_children() is not None, "stdout": os.readlink("/proc/self/fd/1"),
+            "stderr": os.readlink("/proc/self/fd/2"), "memory_cap": resource.getrlimit(resource.RLIMIT_AS)[0],
+            "recursion": sys.getrecursionlimit()}
+
+
+def fork_a_sleeper(_: int) -> int:
+    """A hostile item: a process in a session of its own that would outlive the chunk."""
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        time.sleep(60)
+        os._exit(0)
+    return pid
 
 
 # ------------------------------------------------------------------------------- fixtures
@@ -135,6 +158,30 @@ def test_an_item_past_its_deadline_is_killed_alone(backend):
     assert out[0] is None and out[2] is None
     assert isinstance(out[1], Lost) and out[1].reason == "killed"
     assert _node(rec, "m")["counters"]["items_killed"] == 1
+
+
+# ------------------------------------------------------------------------------- containment
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_chunk_runs_contained_as_in_the_process_backends(backend):
+    from solver_core.execution import WORKER_MEMORY_BYTES, WORKER_RECURSION_LIMIT, ProcessBackend
+
+    (state,) = backend.map(containment_state, [0])
+    assert state["pid"] not in set(backend.client.run(os.getpid).values())  # a child of the Dask worker
+    assert state["sigint_ignored"] and state["contained"]
+    assert state["stdout"] == state["stderr"] == os.devnull
+    assert state["memory_cap"] <= WORKER_MEMORY_BYTES and state["recursion"] == WORKER_RECURSION_LIMIT
+    with ProcessBackend(1) as loky:
+        (reference,) = loky.map(containment_state, [0])
+    assert {k: v for k, v in state.items() if k != "pid"} == {k: v for k, v in reference.items() if k != "pid"}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_process_an_item_starts_does_not_outlive_its_chunk(backend):
+    import psutil
+
+    (pid,) = backend.map(fork_a_sleeper, [0])
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert backend.map(square, [5]) == [25]  # and the child carries on
 
 
 # ------------------------------------------------------------------------------- pipeline

@@ -61,6 +61,23 @@ def pytest_benchmark_update_json(config: pytest.Config, benchmarks: list[Any], o
     output_json["phasebench"] = json_section(benchmarks)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> Any:
+    """A failed ``--benchmark-compare-fail`` ends the run with one line and exit status 1, not with a
+    ``PerformanceRegression`` traceback (pytest-benchmark has already listed what regressed)."""
+    from pytest_benchmark.session import PerformanceRegression
+
+    try:
+        return (yield)
+    except PerformanceRegression:
+        terminalreporter.write_line(
+            "phasebench: --benchmark-compare-fail: the benchmarks listed above regressed against the saved run "
+            "(on a busy machine, timings of two sessions differ by far more than 15%: `phasebench compare --saved "
+            "A B` gives phase ratios with confidence intervals, `phasebench gate --base REF` decides)", red=True)
+        terminalreporter._session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        return None
+
+
 # ------------------------------------------------------------------------------------ fixtures
 @pytest.fixture(scope="session")
 def workload() -> BenchWorkload:

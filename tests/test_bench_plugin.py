@@ -92,6 +92,41 @@ def test_autosave_then_compare_works(tmp_path: Path) -> None:
     assert "0001" in second.stdout  # the saved run shows up in the comparison table
 
 
+def test_a_failed_compare_ends_in_one_line_and_exit_1_not_a_traceback(tmp_path: Path) -> None:
+    storage = f"file://{tmp_path / 'store'}"
+    args = ("bench/bench_dsl.py", "-k", "rot90", f"--benchmark-storage={storage}", "-q")
+    assert _pytest(*args, "--benchmark-autosave").returncode == 0
+    saved = next((tmp_path / "store").rglob("0001_*.json"))
+    doc = json.loads(saved.read_text())
+    for b in doc["benchmarks"]:  # a saved run a thousand times faster: a certain "regression"
+        b["stats"].update({k: b["stats"][k] / 1000 for k in ("min", "max", "mean", "median")})
+    saved.write_text(json.dumps(doc))
+    done = _pytest(*args, "--benchmark-compare", "--benchmark-compare-fail=median:15%")
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out[-2000:]
+    assert "Performance has regressed" in out and "phasebench: --benchmark-compare-fail" in out
+    assert "Traceback" not in out and "PerformanceRegression" not in out
+
+
+def test_histogram_is_written(tmp_path: Path) -> None:
+    pytest.importorskip("pygal", reason="the bench extra (pygal, pygaljs) is not installed")
+    pytest.importorskip("pygaljs", reason="the bench extra (pygal, pygaljs) is not installed")
+    done = _pytest("bench/bench_dsl.py", "-k", "rot90", "-q", f"--benchmark-histogram={tmp_path / 'h'}")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    svg = tmp_path / "h-dsl.svg"
+    assert svg.is_file() and b"<svg" in svg.read_bytes()[:2000]
+
+
+def test_bench_pipeline_runs_are_described_with_one_worker() -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import benchlib
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    assert benchlib.BENCH_WORKERS == int(os.environ.get("PHASEBENCH_BENCH_WORKERS", "1"))
+    assert benchlib.WARMUP_ROUNDS >= 2
+
+
 class _FakeBench:
     def __init__(self, fullname: str, group: str, extra_info: dict[str, Any]) -> None:
         self.fullname, self.name, self.group, self.extra_info = fullname, fullname, group, extra_info

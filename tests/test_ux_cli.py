@@ -180,9 +180,33 @@ def test_compare_without_budget_runs_exactly_its_rounds(tmp_path, monkeypatch, c
                  "--no-charts", "--out", str(out)]) == 0
     meta = json.loads((out / "compare.json").read_text())
     assert meta["rounds"] == 3 and "extension" not in meta
+    for f in [out / "compare.json", out / "report.md", out / "report.json", *out.glob("records/*/round-*.json")]:
+        assert f.stat().st_mode & 0o777 == 0o644 & ~_umask(), f
     md = (out / "report.md").read_text()
     assert "Fewer than 5 timing rounds (3)" in md and "**Workload:** items 3" in md
     assert f"report:  {out / 'report.md'}" in capsys.readouterr().out
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_terminal_header_says_the_workload_in_words():
+    from harness.renderers.terminal import render_terminal
+
+    with Recorder(variant="fast", workload={"tasks": 2, "task_ids": ["007bbfb7", "00d62c1b"], "dataset": "arc1-train",
+                                            "parents": 16, "mutants": 4, "seed": 0, "timeout_s": 60.0,
+                                            "workers": 2}) as rec:
+        with span("work"):
+            pass
+    text = " ".join(render_terminal(rec, width=200).split())
+    assert ("workload: 2 tasks of arc1-train (007bbfb7, 00d62c1b) · 16 parents × 4 mutants · seed 0 · timeout 60 s "
+            "· 2 workers") in text
+    assert "{" not in text.split("workload:")[1].split("python")[0]
 
 
 # ------------------------------------------------------------------------------ help and CI

@@ -219,6 +219,14 @@ class Spec:
         """Why `value` itself (not its parts) does not fit, or None."""
         return None
 
+    def flat(self) -> bool:
+        """Whether `fits` judges the whole value: lists of such values are checked in one tight loop."""
+        return True
+
+    def fits(self, value: Any) -> bool:
+        """Whether a value of a `flat` spec fits (fast; `problem` and `parts` say why not)."""
+        return self.problem(value) is None
+
     def parts(self, value: Any, where: str, depth: int) -> Iterable[tuple[Any, Spec, str, int]]:
         """The parts of a fitting `value` to check next: ``(value, spec, where, depth)``."""
         return ()
@@ -244,6 +252,13 @@ class Scalar(Spec):
             if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
                 return f"{describe(value)} is out of range ({self.lo:g} to {self.hi:g})"
         return None
+
+    def fits(self, value: Any) -> bool:
+        if type(value) not in self.types:  # exact types: a bool is no int here, a subclass takes the slow path
+            return self.problem(value) is None
+        if self.lo is None or type(value) is str or type(value) is bool:
+            return True
+        return self.lo <= value <= self.hi  # type: ignore[operator]
 
 
 STR = Scalar((str,), "a string")
@@ -271,7 +286,13 @@ class ListOf(Spec):
     def problem(self, value: Any) -> str | None:
         return None if isinstance(value, list) else f"expected {self.name}, got {describe(value)}"
 
+    def flat(self) -> bool:
+        return False
+
     def parts(self, value: Any, where: str, depth: int) -> Iterable[tuple[Any, Spec, str, int]]:
+        if self.item.flat():  # only a failing item is handed on (a list of a million samples stays cheap)
+            fits = self.item.fits
+            return ((v, self.item, f"{where}[{i}]", depth) for i, v in enumerate(value) if not fits(v))
         return ((v, self.item, f"{where}[{i}]", depth) for i, v in enumerate(value))
 
 
@@ -288,6 +309,17 @@ class Items(Spec):
                 f" of {len(value)}" if isinstance(value, list) else "")
         return None
 
+    def flat(self) -> bool:
+        return all(s.flat() for s in self.items)
+
+    def fits(self, value: Any) -> bool:
+        if type(value) is not list or len(value) != len(self.items):
+            return False
+        for v, s in zip(value, self.items):  # noqa: B905 - lengths checked
+            if not s.fits(v):
+                return False
+        return True
+
     def parts(self, value: Any, where: str, depth: int) -> Iterable[tuple[Any, Spec, str, int]]:
         return ((v, s, f"{where}[{i}]", depth) for i, (v, s) in enumerate(zip(value, self.items, strict=True)))
 
@@ -302,7 +334,12 @@ class MapOf(Spec):
     def problem(self, value: Any) -> str | None:
         return None if isinstance(value, dict) else f"expected {self.name}, got {describe(value)}"
 
+    def flat(self) -> bool:
+        return self.value is ANY
+
     def parts(self, value: Any, where: str, depth: int) -> Iterable[tuple[Any, Spec, str, int]]:
+        if self.value is ANY:
+            return ()
         return ((v, self.value, _key(where, k), depth) for k, v in value.items())
 
 
@@ -324,6 +361,9 @@ class Fields(Spec):
         missing = next((k for k in self.required if k not in value), None)
         return None if missing is None else f"field {missing!r} is missing"
 
+    def flat(self) -> bool:
+        return False
+
     def parts(self, value: Any, where: str, depth: int) -> Iterable[tuple[Any, Spec, str, int]]:
         for fields in (self.required, self.optional):
             for k, spec in fields.items():
@@ -344,6 +384,15 @@ class Either(Spec):
     def pick(self, value: Any) -> Spec | None:
         return next((s for s in self.options if s.problem(value) is None), None)
 
+    def flat(self) -> bool:
+        return all(s.flat() for s in self.options)
+
+    def fits(self, value: Any) -> bool:
+        for s in self.options:
+            if s.fits(value):
+                return True
+        return False
+
     def parts(self, value: Any, where: str, depth: int) -> Iterable[tuple[Any, Spec, str, int]]:
         chosen = self.pick(value)
         return chosen.parts(value, where, depth) if chosen is not None else ()
@@ -358,6 +407,9 @@ class Free(Spec):
 
     def problem(self, value: Any) -> str | None:
         return self.fields.problem(value) if isinstance(value, dict) else None
+
+    def flat(self) -> bool:
+        return False
 
     def parts(self, value: Any, where: str, depth: int) -> Iterable[tuple[Any, Spec, str, int]]:
         return self.fields.parts(value, where, depth) if isinstance(value, dict) else ()
@@ -392,6 +444,9 @@ class Tree(Spec):
     def problem(self, value: Any) -> str | None:
         return self.node.problem(value)
 
+    def flat(self) -> bool:
+        return False
+
     def parts(self, value: Any, where: str, depth: int) -> Iterable[tuple[Any, Spec, str, int]]:
         yield from self.node.parts(value, where, depth)
         children = value.get(self.key)
@@ -413,6 +468,9 @@ class _Level(Spec):
         if self.depth > self.tree.max_depth:
             return f"nested more than {self.tree.max_depth} levels deep"
         return self.tree.problem(value)
+
+    def flat(self) -> bool:
+        return False
 
     def parts(self, value: Any, where: str, depth: int) -> Iterable[tuple[Any, Spec, str, int]]:
         return self.tree.parts(value, where, self.depth)

@@ -89,7 +89,8 @@ def ratio_words(r: RatioCI, base_ns: float, new_ns: float, what: str = "total") 
 
 def significant_changes(c: Mapping[str, Any]) -> list[dict[str, Any]]:
     """What changed significantly (`harness.stats.significance`), from a comparison's dict: every valid
-    variant's total and rows, totals first, then the largest changes first (asv's "changed significantly")."""
+    variant's total and rows, totals first, then the largest changes in time first (asv's "changed
+    significantly")."""
     base = c["baseline"]
     out: list[dict[str, Any]] = []
 
@@ -110,7 +111,7 @@ def significant_changes(c: Mapping[str, Any]) -> list[dict[str, Any]]:
             if r["kind"] == "group" or cell is None or ref is None:
                 continue
             add(v, r["key"], cell.get("ratio"), ref["median_ns"], cell["median_ns"])
-    return sorted(out, key=lambda x: (x["phase"] != "total", -abs(math.log(x["ratio"]))))
+    return sorted(out, key=lambda x: (x["phase"] != "total", -abs(x["new_ns"] - x["base_ns"])))
 
 
 def verdict_line(v: str, baseline: str, summary: Mapping[str, VariantSummary],

@@ -2,10 +2,10 @@
 
 `measure_variants` runs every variant once per round, in a shuffled order each round (warm-up rounds
 first, discarded), each run in a fresh temporary folder, adds rounds after the minimum while a
-headline ratio's CI is wider than ±5% and its time budget lasts (`Extension`), and writes ``<out>/records/<variant>/round-<k>.json``
-and ``<out>/compare.json`` (what was compared, how, when). `profile_variants` adds one pyinstrument
-pass per variant (``records/<variant>/profile/``). `harness.report.build_report` turns the folder into
-the report.
+headline ratio's CI is wider than ±5% and its time budget lasts (`Extension`), and writes
+``<out>/records/<variant>/round-<k>.json`` and ``<out>/compare.json`` (what was compared, how, when).
+`profile_variants` adds one pyinstrument pass per variant (``records/<variant>/profile/``).
+`harness.report.build_report` turns the folder into the report.
 """
 
 from __future__ import annotations

@@ -323,7 +323,8 @@ def test_usage_errors_exit_3_without_traceback(argv, message, tmp_path, capsys):
 
 def test_compare_end_to_end_tiny(tmp_path, capsys):
     out = tmp_path / "cmp"
-    rc = main(["compare", "--tasks", "1", "--rounds", "1", "--budget", "0", "--warmup", "0", "--variants", "baseline,fast",
+    rc = main(["compare", "--tasks", "1", "--rounds", "1", "--budget", "0", "--warmup", "0",
+               "--variants", "baseline,fast",
                "--parents", "8", "--mutants", "4", "--no-progress", "--no-charts", "--out", str(out)])
     assert rc == 0, capsys.readouterr()
     assert (out / "records" / "baseline" / "round-0.json").is_file()

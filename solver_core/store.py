@@ -518,18 +518,15 @@ class Store:
                         yield Path(folder) / name
 
     def manifest(self) -> list[tuple[str, str, str]]:
-        """Every entry under the store's folders, sorted: ``(path relative to the root, kind, what)`` with
-        kind ``file`` (what: sha256 of its bytes), ``link`` (its target, as written), ``dir`` (""), or the
-        kind of a special file. Temporaries of writers (`.tmp-...`) are left out. It is part of the run's
-        result digest: two runs that leave different bytes, names or links leave different manifests."""
+        """Every file under the store's folders, sorted: ``(path relative to the root, kind, what)`` with
+        kind ``file`` (what: sha256 of its bytes), ``link`` (its target, as written), or the kind of a
+        special file. Folders are not listed (an empty one holds no bytes), nor temporaries of writers
+        (`.tmp-...`). It is part of the run's result digest: two runs that leave different bytes, names
+        or links leave different manifests."""
         out: list[tuple[str, str, str]] = []
         for top in STORE_FOLDERS:
-            base = self.root / top
-            if not os.path.lexists(base):
-                continue
-            out.append(self._manifest_entry(base))
-            for folder, dirs, files in os.walk(base):  # links to folders are listed, not followed
-                for name in sorted(files + dirs):
+            for folder, dirs, files in os.walk(self.root / top):  # links to folders are listed, not followed
+                for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
                     if not name.startswith(TMP):
                         out.append(self._manifest_entry(Path(folder) / name))
         return sorted(out)
@@ -540,8 +537,6 @@ class Store:
             mode = os.lstat(path).st_mode
             if stat.S_ISLNK(mode):
                 return rel, "link", os.readlink(path)
-            if stat.S_ISDIR(mode):
-                return rel, "dir", ""
             if stat.S_ISREG(mode):
                 with open(path, "rb", opener=_no_follow) as f:
                     return rel, "file", hashlib.sha256(f.read()).hexdigest()

@@ -2,7 +2,7 @@
 
 The result digest is the sha256 of a canonical JSON of what the run produced: per task, the pool
 members with their scores, grades, validation statuses and s_scores, the d_scores of the differs and
-the stored link names (`result_digest`); and the store's manifest, every file, link and folder the run
+the stored link names (`result_digest`); and the store's manifest, every file and link the run
 leaves under the store with the sha256 of each file's bytes (`Store.manifest`), so that a variant that
 writes one different byte, or leaves one more file, gets another digest. It covers no timing, so
 every variant must reproduce baseline's digest exactly for the same seed and data. It lands in

@@ -624,6 +624,9 @@ def lbind(function: Callable, fixed: Any) -> Callable:
     return lambda y, z, a: function(fixed, y, z, a)
 
 
+_LBIND2_CODE = lbind(lambda a, b: None, None).__code__  # the closure lbind builds for two arguments
+
+
 def power(function: Callable, n: Integer) -> Callable:
     """The function applied n times (0 <= n <= 16; 0 gives identity)."""
     if n < 0 or n > _MAX_POWER:
@@ -661,8 +664,39 @@ def rapply(functions: Container, value: Any) -> Container:
 def mapply(function: Callable, container: ContainerContainer) -> FrozenSet:
     """Map, then merge."""
     if type(container) is frozenset:
+        if function is vfrontier or function is hfrontier:  # whole columns / rows: each line once
+            lines = {loc[1] for loc in container} if function is vfrontier else {loc[0] for loc in container}
+            span = range(MAX_SIDE)
+            if function is vfrontier:
+                return frozenset({(i, j) for j in lines for i in span})
+            return frozenset({(i, j) for i in lines for j in span})
+        patch = _bound_first(function, shift)
+        if type(patch) is frozenset:  # lbind(shift, patch): every shifted copy in one set
+            return _shifted_union(patch, container)
         return frozenset().union(*frozenset(map(function, container)))
     return merge(apply(function, container))
+
+
+_NOT_BOUND = object()
+
+
+def _bound_first(function: Callable, primitive: Callable) -> Any:
+    """`fixed` when `function` is `lbind(primitive, fixed)` of a two-argument primitive, else a marker."""
+    if getattr(function, "__code__", None) is not _LBIND2_CODE:
+        return _NOT_BOUND
+    cells = dict(zip(_LBIND2_CODE.co_freevars, (c.cell_contents for c in function.__closure__), strict=True))
+    return cells["fixed"] if cells["function"] is primitive else _NOT_BOUND
+
+
+def _shifted_union(patch: FrozenSet, offsets: FrozenSet) -> FrozenSet:
+    """`mapply(lbind(shift, patch), offsets)`: the same checks in the same order (the first offset
+    unpacked, then the patch's kind; an empty patch shifts to itself), one set built."""
+    if not offsets or not patch:
+        return frozenset()
+    di, dj = next(iter(offsets))
+    if _is_object(patch):
+        return frozenset({(v, (i + di, j + dj)) for di, dj in offsets for v, (i, j) in patch})
+    return frozenset({(i + di, j + dj) for di, dj in offsets for i, j in patch})
 
 
 def papply(function: Callable, a: Tuple, b: Tuple) -> Tuple:

@@ -442,3 +442,13 @@ def test_generator_merge_matches_the_reference(task_id):
     assert merge(programs) == ref_merge_programs(programs)
     first, _ = merge(programs[:5])
     assert merge(programs[5:], start=first) == ref_merge_programs(programs[5:], start=first)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.frozensets(locations, max_size=12), mixed, st.frozensets(st.tuples(coords), max_size=3),
+                 st.frozensets(st.frozensets(coords, min_size=2, max_size=2), max_size=3)),
+       st.one_of(patches, mixed, st.just(frozenset()), st.frozensets(st.integers(0, 3), max_size=3)))
+def test_mapply_special_cases_match_the_reference(container, patch):
+    for fn in (dsl.vfrontier, dsl.hfrontier, dsl.lbind(dsl.shift, patch), dsl.lbind(dsl.shift, tuple(patch)),
+               dsl.rbind(dsl.shift, (1, 2)), dsl.lbind(dsl.add, (1, 1))):
+        _same(dsl.mapply, ref_mapply, fn, container)

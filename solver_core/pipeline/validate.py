@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from solver_core.pipeline.evaluate import Failure, StepTimeout, as_outcome, measure_program, time_limit
 from solver_core.pipeline.score import TaskMemo, active_memo
-from solver_core.program import Program, dependencies, extract
+from solver_core.program import Program, dependencies
 from solver_core.tasks import Pair
 from solver_core.types import Grid
 
@@ -111,7 +111,12 @@ def from_memo(job: ValidateJob, memo: TaskMemo, start: int) -> Validation | None
         if got is None or got[0] is not pair.input or job.t_n not in got[1]:
             return None
         outcomes.append(got[1][job.t_n])
-    if memo.sizes is None or job.n_demo == 0 or extract(memo.steps, job.t_n) != job.program:
+    if memo.sizes is None or job.n_demo == 0 or not 0 <= job.t_n < len(memo.steps):
+        return None
+    cone = dependencies(memo.steps, job.t_n)
+    # the solver is its batch step's cone (`Batch.program`): the same calls, in the same order
+    if len(cone) != len(job.program.steps) or any(
+            memo.steps[k].func != step.func for k, step in zip(cone, job.program.steps, strict=True)):
         return None
     status, work, run, disagreements = "pass", -1, 0, 0
     for i, (outcome, pair) in enumerate(zip(outcomes, job.pairs, strict=True)):
@@ -122,7 +127,7 @@ def from_memo(job: ValidateJob, memo: TaskMemo, start: int) -> Validation | None
             break
         run += 1
         if i == 0:
-            work = _work(memo, job.t_n, failure)
+            work = _work(memo.sizes, cone, failure)
         matched = outcome == pair.output
         disagreements += matched != job.scored_matches[i]
         if i < job.n_demo and not matched and status == "pass":
@@ -133,11 +138,9 @@ def from_memo(job: ValidateJob, memo: TaskMemo, start: int) -> Validation | None
     return Validation(job.t_n, status, max(work, 0), grade, time.perf_counter_ns() - start, run, disagreements)
 
 
-def _work(memo: TaskMemo, t_n: int, failure: Failure | None) -> int:
-    """`measure_program`'s work units of candidate `t_n` on the first demo pair, from the DAG's sizes."""
-    sizes = memo.sizes
-    assert sizes is not None
-    cone = dependencies(memo.steps, t_n)
+def _work(sizes: list[int], cone: list[int], failure: Failure | None) -> int:
+    """`measure_program`'s work units on the first demo pair of the program made of the batch steps
+    `cone`, from the sizes of the DAG's values."""
     if failure is None or failure.reason.startswith("invalid:"):  # every step ran
         return len(cone) + sum(sizes[k] for k in cone)
     return sum(1 + sizes[k] for k in cone if k < failure.step) + 1

@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.safe_read import UnsafeRead, load_json
 from solver_core.program import (
     MAX_SOURCE_CHARS,
     Arg,
@@ -28,7 +29,6 @@ from solver_core.program import (
     parse_function,
     render,
 )
-from harness.safe_read import UnsafeRead, load_json
 from solver_core.store import MD5, atomic_write_text
 
 #: Largest canonical expression, in DSL calls, before a program is refused as a blow-up.

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import gate as g
-from harness.cli.common import add_workload_option
+from harness.cli.common import add_workload_option, check_out_dir
 from harness.workload import Command, Spec, UsageError, Workload
 
 AA_SUFFIX = ".aa"
@@ -130,6 +130,7 @@ def run(args: argparse.Namespace, workload: Workload) -> int:
     previous = _exit_on_sigterm()
     try:
         mode = _mode(args)
+        check_out_dir(args.out)  # a file there fails now, not after minutes of measuring
         config = _gate_config(args, workload)
         return _run_gate(args, workload, config, mode, paths)
     except (g.InfrastructureError, WorktreeFailure) as exc:

@@ -6,7 +6,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from time import perf_counter_ns, process_time_ns
+from time import process_time_ns
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -35,8 +35,10 @@ class Recorder:
     ``rec.meta`` is free-form. ``keep_samples`` keeps per-call ``(start_ns, end_ns, worker)`` samples.
     `cpu_clock` ``"process"`` (default) times the process's CPU, ``"thread"`` the calling thread's
     (used for worker threads); `cpu_resolution_ns` is the coalescing window of CPU readings (see
-    :mod:`harness.clock`; 0 = read at every span boundary). A recorder may be entered again after it
-    exits: the root aggregates.
+    :mod:`harness.clock`; 0 = read at every span boundary). `wall_clock` and `cpu_read` replace the
+    wall clock (``perf_counter_ns``) and the CPU clock, e.g. by a :class:`~harness.clock.ManualClock`
+    in tests; the record then has no ``process`` section (that one is on the real clocks). A recorder
+    may be entered again after it exits: the root aggregates.
     """
 
     #: pid of the process whose first outermost recorder has been entered (its start-up is that one's)
@@ -51,8 +53,11 @@ class Recorder:
         name: str = "run",
         cpu_clock: CpuClockKind = "process",
         cpu_resolution_ns: int = DEFAULT_CPU_RESOLUTION_NS,
+        wall_clock: Callable[[], int] | None = None,
+        cpu_read: Callable[[], int] | None = None,
     ) -> None:
-        clock = CpuClock(cpu_clock, cpu_resolution_ns)
+        clock = CpuClock(cpu_clock, cpu_resolution_ns, read=cpu_read, wall=wall_clock)
+        self._real_clocks = wall_clock is None and cpu_read is None
         self.name = name
         self.variant = variant
         self.workload = workload
@@ -116,7 +121,7 @@ class Recorder:
         self._token = CURRENT.set(root)
         clock: CpuClock = root.clk  # type: ignore[assignment]
         root.u_c0 = clock.fresh(0)
-        t0 = perf_counter_ns()
+        t0 = clock.wall()
         clock.t = t0
         root.u_t0 = self._t0 = t0
         if self.first_start_ns is None:
@@ -132,9 +137,10 @@ class Recorder:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        t1 = perf_counter_ns()
         root = self.tree
-        c1 = root.clk.fresh(t1)  # type: ignore[union-attr]
+        clock: CpuClock = root.clk  # type: ignore[assignment]
+        t1 = clock.wall()
+        c1 = clock.fresh(t1)
         token, self._token = self._token, None
         CURRENT.reset(token)
         d = t1 - self._t0
@@ -175,7 +181,7 @@ class Recorder:
     @property
     def process(self) -> dict[str, Any] | None:
         """The record's ``process`` section (None before the first exit): lifetime and CPU at the root's exit."""
-        if self.last_end_ns is None or self._exit_cpu_ns is None:
+        if self.last_end_ns is None or self._exit_cpu_ns is None or not self._real_clocks:
             return None
         if self._process_start is None:
             self._process_start = process_start_perf_ns()

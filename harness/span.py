@@ -14,7 +14,8 @@ With no active :class:`~harness.recorder.Recorder` a span does nothing and yield
 handle. When one is active, the span becomes a child of the current span (tracked in a
 ``ContextVar``; see :mod:`harness.context`), and records wall time (`perf_counter_ns`), the
 process's CPU time (`process_time_ns`, readings coalesced within the recorder's CPU resolution:
-see :mod:`harness.clock`) and its call count into that child node.
+see :mod:`harness.clock`) and its call count into that child node. Both clocks are read through the
+recorder's :class:`~harness.clock.CpuClock` (``wall`` and ``read``), which tests can replace.
 
 In a profile pass (:func:`harness.profile.profile_pass`) a *decorated* function, and a call made with
 :func:`call_in_span`, run through a trampoline whose code object is named ``phase[<name>]``, so
@@ -27,7 +28,6 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from time import perf_counter_ns
 from types import FunctionType, TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -45,7 +45,6 @@ R = TypeVar("R")
 _get = CURRENT.get
 _set = CURRENT.set
 _reset = CURRENT.reset
-_perf = perf_counter_ns
 
 
 class SpanHandle(Protocol):
@@ -126,12 +125,13 @@ class span:  # noqa: N801 - lower-case like contextlib's helpers: it reads as a 
                 parent._children_overlap(po + 1)
         if node.hook is not None:
             node.hook.enter(node)
-        t0 = _perf()
+        cc: CpuClock = node.clk  # type: ignore[assignment]  # set whenever a node is open
+        wall = cc.wall  # a plain attribute load: cheaper than a method-style call on the slot
+        t0 = wall()
         if not o:
-            cc: CpuClock = node.clk  # type: ignore[assignment]  # set whenever a node is open
             if t0 - cc.t >= cc.resolution:
                 node.u_c0 = cc.v = cc.read()
-                t0 = cc.t = _perf()
+                t0 = cc.t = wall()
             else:
                 node.u_c0 = cc.v
             node.u_t0 = t0
@@ -147,7 +147,9 @@ class span:  # noqa: N801 - lower-case like contextlib's helpers: it reads as a 
         node = self._node
         if node is None:
             return
-        t1 = _perf()
+        cc: CpuClock = node.clk  # type: ignore[assignment]
+        wall = cc.wall
+        t1 = wall()
         t0 = self._t0
         d = t1 - t0
         node.count += 1
@@ -159,7 +161,6 @@ class span:  # noqa: N801 - lower-case like contextlib's helpers: it reads as a 
         o = node.open - 1
         node.open = o
         if not o:
-            cc: CpuClock = node.clk  # type: ignore[assignment]
             if t1 - cc.t >= cc.resolution:
                 c1 = cc.v = cc.read()
                 cc.t = t1

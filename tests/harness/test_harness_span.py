@@ -8,6 +8,7 @@ import time
 import pytest
 
 from harness import Recorder, call_in_span, current_span, span
+from harness.clock import ManualClock
 from harness.context import CURRENT
 from harness.processors import UNACCOUNTED, add_unaccounted
 from harness.span import NOOP
@@ -15,10 +16,17 @@ from harness.span import NOOP
 MS = 1_000_000
 
 
-def _spin(seconds: float) -> None:
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
+def _spin_cpu(ns: int) -> None:
+    """Compute until this process has used `ns` more CPU time (however long a loaded machine makes it)."""
+    end = time.process_time_ns() + ns
+    while time.process_time_ns() < end:
         pass
+
+
+def _manual() -> tuple[ManualClock, Recorder]:
+    """A recorder on a manual clock: every span's wall and CPU time is exactly what the test advanced."""
+    clock = ManualClock()
+    return clock, Recorder(wall_clock=clock.wall, cpu_read=clock.cpu, cpu_resolution_ns=0)
 
 
 def test_disabled_mode_is_a_noop() -> None:
@@ -39,13 +47,15 @@ def test_disabled_mode_is_a_noop() -> None:
 
 
 def test_spans_nest_and_aggregate_in_execution_order() -> None:
-    with Recorder() as rec:
+    clock, rec = _manual()
+    with rec:
         with span("load"):
             pass
-        for _ in range(5):
+        for i in range(5):
             with span("score"):
+                clock.sleep(1 * MS)
                 with span("batt"):
-                    time.sleep(0.001)
+                    clock.sleep((i + 1) * MS)
         with span("filter"):
             pass
         with span("load"):  # repeats aggregate into the first node, order of first appearance kept
@@ -57,8 +67,8 @@ def test_spans_nest_and_aggregate_in_execution_order() -> None:
     assert score.count == 5 and root.children["load"].count == 2
     batt = score.children["batt"]
     assert batt.count == 5
-    assert 5 * MS <= batt.wall_ns <= score.wall_ns <= root.wall_ns
-    assert batt.min_ns <= batt.max_ns and batt.min_ns >= 1 * MS
+    assert (batt.wall_ns, score.wall_ns, root.wall_ns) == (15 * MS, 20 * MS, 20 * MS)  # 1+2+3+4+5, + 5 × 1
+    assert (batt.min_ns, batt.max_ns) == (1 * MS, 5 * MS) and (score.min_ns, score.max_ns) == (2 * MS, 6 * MS)
     assert not score.concurrent and score.busy_ns == score.wall_ns and score.workers == 1
     assert CURRENT.get() is None
 
@@ -78,37 +88,68 @@ def test_attrs_counters_and_current_span() -> None:
 
 
 def test_cpu_time_is_recorded() -> None:
+    """Computing shows as CPU time, waiting does not (a manual clock: the numbers are exact)."""
+    clock, rec = _manual()
+    with rec:
+        with span("spin"):
+            clock.spin(30 * MS)
+        with span("sleep"):
+            clock.sleep(30 * MS)
+        with span("mixed"):
+            clock.spin(10 * MS)
+            clock.sleep(20 * MS)
+    spin, sleep, mixed = (rec.tree.children[n] for n in ("spin", "sleep", "mixed"))
+    assert (spin.wall_ns, spin.cpu_ns) == (30 * MS, 30 * MS)
+    assert (sleep.wall_ns, sleep.cpu_ns) == (30 * MS, 0)
+    assert (mixed.wall_ns, mixed.cpu_ns) == (30 * MS, 10 * MS)
+    assert (rec.tree.wall_ns, rec.tree.cpu_ns) == (90 * MS, 40 * MS)
+
+
+def test_cpu_time_comes_from_the_process_clock() -> None:
+    """The real CPU clock: a span that computes until 5 ms of CPU are used shows at least 5 ms of CPU
+    (a loaded machine only stretches its wall time)."""
     with Recorder(cpu_resolution_ns=0) as rec:
         with span("spin"):
-            _spin(0.03)
-        with span("sleep"):
-            time.sleep(0.03)
-    spin, sleep = rec.tree.children["spin"], rec.tree.children["sleep"]
-    # CPU-bound: cpu ≈ wall on an idle machine (≥ 5 of 30 ms even when the cores are shared)
-    assert 5 * MS <= spin.cpu_ns <= spin.wall_ns * 1.1
-    assert sleep.cpu_ns <= 5 * MS  # sleeping: little CPU
-    assert rec.tree.cpu_ns >= spin.cpu_ns
+            _spin_cpu(5 * MS)
+    spin = rec.tree.children["spin"]
+    assert spin.cpu_ns >= 5 * MS and rec.tree.cpu_ns >= spin.cpu_ns
+    assert rec.to_dict()["process"] is not None  # real clocks: the record has its process section
 
 
 def test_untimed_sleep_shows_as_unaccounted() -> None:
-    """An untimed 50 ms sleep inside a parent: (unaccounted) = 50 ms ± 15 ms."""
-    with Recorder() as rec:
+    """An untimed 50 ms wait inside a parent (a manual clock): (unaccounted) = exactly 50 ms."""
+    clock, rec = _manual()
+    with rec:
         with span("check_batt"):
             with span("score"):
-                time.sleep(0.01)
-            time.sleep(0.05)  # the "mystery" time: inside the parent, in no child
+                clock.sleep(10 * MS)
+            clock.spin(20 * MS)  # the "mystery" time: inside the parent, in no child
+            clock.sleep(30 * MS)
             with span("filter"):
-                time.sleep(0.005)
+                clock.sleep(5 * MS)
     tree = add_unaccounted(rec.tree)
     parent = tree["children"][0]
     gap = parent["children"][-1]
     assert gap["name"] == UNACCOUNTED and gap["synthetic"]
-    assert abs(gap["wall_ns"] - 50 * MS) <= 15 * MS, gap["wall_ns"]
-    assert gap["significant"] and gap["share"] > 0.5
+    assert (gap["wall_ns"], gap["cpu_ns"]) == (50 * MS, 20 * MS)
+    assert gap["significant"] and gap["share"] == pytest.approx(50 / 65)
     assert gap["wall_ns"] == parent["wall_ns"] - sum(c["wall_ns"] for c in parent["children"][:-1])
-    # the same row is in the saved record
-    rec_gap = rec.to_dict()["tree"]["children"][0]["children"][-1]
-    assert rec_gap["name"] == UNACCOUNTED and abs(rec_gap["wall_ns"] - 50 * MS) <= 15 * MS
+    # the same row is in the saved record (which, on injected clocks, has no process section)
+    saved = rec.to_dict()
+    rec_gap = saved["tree"]["children"][0]["children"][-1]
+    assert rec_gap["name"] == UNACCOUNTED and rec_gap["wall_ns"] == 50 * MS
+    assert saved["process"] is None
+
+
+def test_untimed_real_sleep_is_at_least_its_length() -> None:
+    """On the real clock the gap holds the whole untimed sleep: >= 50 ms (load can only add to it)."""
+    with Recorder() as rec:
+        with span("check_batt"):
+            with span("score"):
+                pass
+            time.sleep(0.05)
+    gap = add_unaccounted(rec.tree)["children"][0]["children"][-1]
+    assert gap["name"] == UNACCOUNTED and gap["wall_ns"] >= 50 * MS
 
 
 def test_decorator_sync_async_and_generators() -> None:

@@ -4,6 +4,7 @@ no threads or processes left behind by pipeline runs."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from functools import partial
 
@@ -94,13 +95,29 @@ def test_worker_spans_merge_under_the_calling_span(name, span_lookup):
     assert outer.workers == 2 and 1 <= len(outer.worker_labels) <= 2
     if name != "threads":
         assert all(int(label.split(":")[0]) != os.getpid() for label in outer.worker_labels)
-    # busy time = the sum of the workers' task times, which the inner spans nearly fill
-    assert inner.wall_ns <= outer.busy_ns <= inner.wall_ns + 4 * 20_000_000
+    # busy time = the sum of the workers' task times, which hold the inner spans (and no less than the sleeps)
+    assert 8 * pause * 1e9 <= inner.wall_ns <= outer.busy_ns
     exported = rec.to_dict()["tree"]
     (outer_dict,) = [c for c in exported["children"] if c["name"] == "outer"]
     assert outer_dict["busy_ns"] == outer.busy_ns and outer_dict["workers"] == 2
-    if name == "threads":  # both threads slept at once
-        assert outer.wall_ns < 0.8 * outer.busy_ns
+
+
+def _meet(barrier: threading.Barrier, pause: float) -> None:
+    barrier.wait(timeout=60)  # returns only once the other task is running too
+    time.sleep(pause)
+
+
+def test_thread_backend_runs_its_tasks_at_once(span_lookup):
+    """Two chunks on two threads meet at a barrier, so they run at once however loaded the machine is: their
+    task intervals overlap, and busy (Σ task times) exceeds the time the tasks covered."""
+    barrier = threading.Barrier(2)
+    work = partial(call_in_span, "inner", _meet, barrier)
+    with ThreadBackend(2) as backend, Recorder(keep_samples=True) as rec, span("outer"):
+        assert backend.map(work, [0.03, 0.03], chunksize=1) == [None, None]
+    outer = span_lookup(rec.tree, "outer")
+    (a0, a1, wa), (b0, b1, wb) = outer.task_samples or []
+    assert wa != wb and max(a0, b0) < min(a1, b1)  # two threads, overlapping
+    assert outer.workers == 2 and outer.busy_ns == (a1 - a0) + (b1 - b0) > max(a1, b1) - min(a0, b0)
 
 
 def test_in_process_backend_nests_spans_directly(span_lookup):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -200,24 +199,21 @@ def _job(task, program: Program, timeout: float, early_exit: bool = False) -> Va
 def test_validate_stops_a_slow_registered_primitive(slow_primitive, task_007):
     handler = signal.getsignal(signal.SIGALRM)
     program = Program((Step(slow_primitive, ("I",)),))
-    start = time.perf_counter()
     v = validate(_job(task_007, program, 0.2))
-    elapsed = time.perf_counter() - start
+    # the limit stopped the primitive inside its first call (it returns its input after 1 s otherwise): a
+    # timeout status with no pair run; at least the 0.2 s limit went by (load can only add to it)
     assert v.status == "demo[0]:timeout"
-    assert v.status.endswith(":timeout")
-    assert elapsed < 1.0
-    assert 0.15e9 < v.elapsed_ns < 1e9
     assert v.grade == TIMEOUT_GRADE and v.work == 0 and v.pairs_run == 0
+    assert v.elapsed_ns > 0.15e9
     # the time limit is fully undone
     assert signal.getsignal(signal.SIGALRM) == handler
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_validate_stops_a_slow_dsl_program(task_007):
-    start = time.perf_counter()
     v = validate(_job(task_007, _slow_dsl_program(), 0.2, early_exit=True))
-    assert time.perf_counter() - start < 1.0
-    assert v.status == "demo[0]:timeout"
+    assert v.status == "demo[0]:timeout"  # the limit fired (unlimited: a mismatch after several seconds)
+    assert v.grade == TIMEOUT_GRADE and v.elapsed_ns > 0.15e9
 
 
 def test_registry_is_restored_after_the_slow_primitive(task_007):
@@ -252,15 +248,13 @@ def test_phase3a_records_a_timeout_next_to_a_pass(backend, task_007, tmp_path, s
     opened = {"serial": Backend()} if backend == "serial" else {"processes": ProcessBackend(2)}
     try:
         with Recorder() as rec:
-            start = time.perf_counter()
             results = phase3a_validate(task_007, inlined, scores, Phases(settings, opened, None))
-            elapsed = time.perf_counter() - start
     finally:
         for b in opened.values():
             b.close()
+    # the slow program's timeout status is the limit firing (without it: 6 pairs of several seconds each)
     assert [r.status for r in results] == ["pass", "demo[0]:timeout"]
     assert results[1].grade == TIMEOUT_GRADE
-    assert elapsed < 5.0  # without the limit: 6 pairs of several seconds each
     attrs = span_lookup(rec.tree, "phase3a_validate").counters
     assert attrs["candidates_in"] == 2 and attrs["passed"] == 1 and attrs["timeouts"] == 1
     assert attrs["errors"] == 0 and attrs["disagreements"] == 0
@@ -273,11 +267,10 @@ def test_a_slow_candidate_in_a_batch_is_stopped_in_every_phase(slow_primitive, t
     task = Task(task_007.id, task_007.demo[:1], task_007.test)  # 2 samples: ~2 s unlimited
     batch = Batch(task.id, 0, (Step(slow_primitive, ("I",)),), (Candidate(0, True, "test", 1),), ("test",))
     settings = RunSettings(get_variant("baseline"), tmp_path, timeout=0.2)
-    start = time.perf_counter()
     with Recorder() as rec:
         result = check_batt(task, batch, Phases(settings, {"serial": Backend()}, None))
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.5  # unlimited: 1 s per sample in scoring, 2 s more in validation
+    # stopped in every phase: a failure in each scoring phase (unlimited, the primitive returns its input:
+    # no failure) and a timeout in validation
     (stored,) = result.pool
     assert stored.status == "demo[0]:timeout" and stored.grade == TIMEOUT_GRADE and stored.o_score == 0
     tree = rec.tree

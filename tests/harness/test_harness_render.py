@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import JSONRenderer, Recorder, TerminalRenderer, load_record, render_terminal, span
+from harness.clock import ManualClock
 from harness.processors import (
     UNACCOUNTED,
     add_unaccounted,
@@ -81,11 +82,12 @@ def test_root_gap() -> None:
 
 
 def test_terminal_renderer(tmp_path: Path) -> None:
-    with Recorder(variant="baseline") as rec:
+    clock = ManualClock()  # exact times: the root's own gap is 0, however loaded the machine
+    with Recorder(variant="baseline", wall_clock=clock.wall, cpu_read=clock.cpu) as rec:
         with span("check_batt", candidates_in=149):
             with span("score"):
-                time.sleep(0.005)
-            time.sleep(0.02)
+                clock.sleep(5 * MS)
+            clock.spin(20 * MS)
             with span("tiny"):
                 pass
     text = TerminalRenderer(width=150).render(rec)
@@ -101,7 +103,10 @@ def test_terminal_renderer(tmp_path: Path) -> None:
     for header in ("wall", "cpu", "self", "% parent", "count"):
         assert header in text
     assert "candidates_in=149" in text
-    assert "process:" in text
+    assert "process:" not in text  # injected clocks: no process section (it is on the real clocks)
+    with Recorder() as real, span("a"):
+        time.sleep(0.001)
+    assert "process:" in render_terminal(real)
     assert "\x1b[" not in text  # plain unless asked
     assert "\x1b[" in render_terminal(rec, color=True)
     # the root's own gap is tiny: hidden unless show_all

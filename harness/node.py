@@ -215,7 +215,7 @@ class SpanNode:
     def _busy_interval(self, start: int, end: int) -> None:
         """Keep a merged task's interval for the busy union (clipped to the open call; see `union_ns`)."""
         if self.open:
-            now = perf_counter_ns()
+            now = self.clk.wall() if self.clk is not None else perf_counter_ns()  # the recorder's wall clock
             if start < self.u_t0 - CLOCK_SLACK_NS or end > now + CLOCK_SLACK_NS:
                 self.iv_foreign += 1  # not this host's clock (or not inside this call)
             start, end = max(start, self.u_t0), min(end, now)

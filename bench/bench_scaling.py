@@ -160,10 +160,19 @@ def markdown(points: Sequence[Point], variants: Sequence[str], meta: dict[str, A
                              f"{p.digest[:12]} |")
         lines.append("")
     lines += ["## Linearity", "", *linearity_notes(points, variants), "",
-              "Reading: the fixed part (`a`) is start-up (interpreters, imports, the solver library parsed "
-              "in every worker) and is what makes one small task cost more per task than many; past it, "
-              "CPU grows with the work. Tasks differ in cost (a few mutants build huge intermediates), so "
-              "the first tasks by id are not an average sample: per-task cost moves with the mix.", ""]
+              "Where and why it is not a straight line:", "",
+              "- Start-up is fixed (interpreters, imports, the solver library parsed in every worker): one "
+              "small task costs more per task than many, most for `fast`, which starts two workers.",
+              "- Tasks differ in cost (a few mutants build huge intermediates), so the first N tasks by id are "
+              "not an average sample: the cost per task moves with the mix (e.g. 484b58aa, task 110, costs "
+              "~20 s of CPU alone).",
+              "- Candidates per task: a bigger batch draws more parents from the library, so more of the heavy "
+              "solvers, and `baseline` recomputes each heavy step for every mutant and again in validation: "
+              "its cost per candidate grows with the batch (superlinear); `fast` computes each distinct step "
+              "once per sample and grows closer to linearly.",
+              "- Memory is not linear in tasks: a run's peak RSS is its largest task's (`fast`'s shared DAG "
+              "keeps every value of a sample until the sample ends: ~0.9 GB on 484b58aa, as in `tasks`, the "
+              "`fast` before issue 17; `baseline` holds one candidate's values at a time).", ""]
     return "\n".join(lines)
 
 

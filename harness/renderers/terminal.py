@@ -20,6 +20,7 @@ from rich.text import Text
 
 from harness.node import KIND_OVERLAPPING_CALLS
 from harness.processors import (
+    GAP_ROWS,
     NO_WORKER_BUSY,
     STARTUP,
     UNACCOUNTED,
@@ -307,7 +308,7 @@ class TerminalRenderer(Renderer):
         notes = _notes(node)
         if synthetic:
             notes = ""
-            gap = gaps.get(("workers" if summed else "main", *path))
+            gap = gaps.get(("workers" if summed else "main", *path)) if node["name"] in GAP_ROWS else None
             if gap and gap.get("top") and node.get("significant") and self.gap_functions > 0:
                 total = max(int(gap.get("gap_ns", 0)), 1)
                 top = gap["top"][: self.gap_functions]

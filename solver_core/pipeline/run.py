@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from harness import Recorder, current_span, span
+from harness import Recorder, call_in_span, current_span, span
+from harness.span import SpanHandle
 from solver_core import distributed  # noqa: F401  (registers the `dask` backend)
 from solver_core.execution import Lost, backends, default_workers, make_backend
 from solver_core.pipeline.inline import InlineCache
@@ -89,6 +90,17 @@ def run_tasks(settings: RunSettings, tasks: Sequence[Task], *, disposable: bool 
         return results
 
 
+def _map_chunks(settings: RunSettings, chunks: Sequence[list[Task]], workers: int,
+                deadline: float | None) -> tuple[list[list[TaskResult] | Lost], SpanHandle]:
+    """The `tasks` section: chunks of whole tasks on the variant's task backend (called as a phase frame,
+    so that a profile names what its main process did while no worker was busy)."""
+    handle = current_span()
+    handle.set(workers=workers)
+    with make_backend(settings.variant.task_backend, workers, scheduler=settings.scheduler) as backend:
+        work = partial(run_tasks, settings, disposable=True)
+        return backend.map(work, chunks, chunksize=1, deadline=deadline), handle
+
+
 def variant_backends(variant: Variant) -> tuple[str, ...]:
     """The execution backends (names in `solver_core.execution.BACKENDS`) a variant's runs open."""
     return tuple(dict.fromkeys((variant.score_backend, variant.validate_backend, variant.task_backend)))
@@ -121,10 +133,7 @@ def run_pipeline(tasks: Sequence[Task], settings: RunSettings, *, workers: int |
             size = max(1, math.ceil(len(tasks) / (workers * 4)))
             chunks = [list(tasks[i:i + size]) for i in range(0, len(tasks), size)]
             deadline = settings.task_deadline * size if settings.task_deadline else None
-            with (span("tasks", workers=workers) as s,
-                  make_backend(v.task_backend, workers, scheduler=settings.scheduler) as backend):
-                work = partial(run_tasks, settings, disposable=True)
-                per_chunk = backend.map(work, chunks, chunksize=1, deadline=deadline)
+            per_chunk, s = call_in_span("tasks", _map_chunks, settings, chunks, workers, deadline)
             results = []
             for chunk, done in zip(chunks, per_chunk, strict=True):
                 if isinstance(done, Lost):  # a task worker died or hung: these tasks again, contained

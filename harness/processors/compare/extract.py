@@ -120,7 +120,10 @@ def extract(tree: Mapping[str, Any], containers: Collection[str]) -> list[Entry]
         concurrent = bool(node.get("concurrent")) and bool(npath)
         base = npath[:-1] if concurrent else npath  # a concurrent container is left out of its children's paths
         c_summed, c_section = summed or concurrent, (npath if concurrent else section)
-        for c in node.get("children", ()):
+        kids = list(node.get("children", ()))
+        if concurrent:  # a section's elapsed rows (pool_start, its gaps, start-up) first, then its Σ rows
+            kids.sort(key=lambda c: not (_elapsed_row(c) or own_process(node, c)))
+        for c in kids:
             if _elapsed_row(c) or (concurrent and own_process(node, c)):
                 elapsed(node, c, npath, tpath, 0, summed, section)
                 if not c.get("synthetic"):

@@ -170,9 +170,8 @@ def markdown(points: Sequence[Point], variants: Sequence[str], meta: dict[str, A
               "solvers, and `baseline` recomputes each heavy step for every mutant and again in validation: "
               "its cost per candidate grows with the batch (superlinear); `fast` computes each distinct step "
               "once per sample and grows closer to linearly.",
-              "- Memory is not linear in tasks: a run's peak RSS is its largest task's (`fast`'s shared DAG "
-              "keeps every value of a sample until the sample ends: ~0.9 GB on 484b58aa, as in `tasks`, the "
-              "`fast` before issue 17; `baseline` holds one candidate's values at a time).", ""]
+              "- Memory is not linear in tasks: a run's peak RSS is that of its largest task (484b58aa: "
+              "~0.9-1 GB in `baseline` and in `fast` alike, and in `tasks`, the `fast` before issue 17).", ""]
     return "\n".join(lines)
 
 

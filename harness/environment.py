@@ -68,16 +68,26 @@ def _cupy_dist() -> str | None:
 
 
 def _gpu_name(cupy_installed: bool) -> str | None:
-    """GPU 0's name via CuPy if installed and a device is present, else nvidia-smi; None otherwise."""
-    if cupy_installed:
-        try:
-            import cupy
+    """GPU 0's name from nvidia-smi, else via CuPy if installed and a device is present; None otherwise.
 
-            if cupy.cuda.runtime.getDeviceCount() > 0:
-                name = cupy.cuda.runtime.getDeviceProperties(0)["name"]
-                return name.decode() if isinstance(name, bytes) else str(name)
-        except Exception:  # noqa: BLE001 - any CUDA/driver failure means "no GPU"
-            pass
+    nvidia-smi first: asking CuPy initialises CUDA in this process, after which a child it forks
+    cannot use the GPU (the harness starts worker processes after capturing the environment)."""
+    name = _smi_gpu_name()
+    if name is not None or not cupy_installed:
+        return name
+    try:
+        import cupy
+
+        if cupy.cuda.runtime.getDeviceCount() > 0:
+            raw = cupy.cuda.runtime.getDeviceProperties(0)["name"]
+            return raw.decode() if isinstance(raw, bytes) else str(raw)
+    except Exception:  # noqa: BLE001 - any CUDA/driver failure means "no GPU"
+        pass
+    return None
+
+
+def _smi_gpu_name() -> str | None:
+    """GPU 0's name as nvidia-smi reports it; None without nvidia-smi or a GPU."""
     smi = shutil.which("nvidia-smi")
     if smi:
         try:

@@ -13,8 +13,12 @@ their process (`os._exit`). Pure-Python runaways are stopped inside any process 
 - `SandboxBackend` (pebble) gives each chunk a deadline, kills and replaces a worker that overruns
   it or dies, and retries the chunk's items one by one; an item that still fails is returned as a
   `Lost` value, which the caller turns into a recorded failure. Nothing is silently dropped.
-Workers get a memory cap (`RLIMIT_AS`) and a recursion limit. Every pool is shut down when its
-backend closes, so no process, thread or semaphore outlives a run.
+Workers get a memory cap and a recursion limit. The cap is `RLIMIT_AS` (address space), except where
+CuPy can reach a GPU: a CUDA context reserves tens of GiB of address space that it never commits, so
+under an address-space cap every CUDA call fails ("out of memory", seen on an H200) and the `gpu`
+variant silently fell back to NumPy; there the cap is `RLIMIT_DATA` (writable private memory, which a
+memory bomb still exhausts, and which CUDA's inaccessible reservations do not count against).
+Every pool is shut down when its backend closes, so no process, thread or semaphore outlives a run.
 """
 
 from __future__ import annotations
@@ -70,10 +74,31 @@ def limit_worker(memory_bytes: int = WORKER_MEMORY_BYTES, recursion: int = WORKE
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     prepare_worker()
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    kind = memory_limit_kind()
+    soft, hard = resource.getrlimit(kind)
     if hard == resource.RLIM_INFINITY or hard > memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, hard))
+        resource.setrlimit(kind, (memory_bytes, hard))
     sys.setrecursionlimit(recursion)
+
+
+def memory_limit_kind() -> int:
+    """The rlimit that caps a worker's memory: `RLIMIT_DATA` where this process may use CUDA through
+    CuPy (installed, a GPU driver present, not turned off by `$PHASEBENCH_ARRAY_BACKEND=numpy`), else
+    `RLIMIT_AS`. Decided without initialising CUDA (the worker has not touched the GPU yet)."""
+    import importlib.util
+
+    from solver_core.arrays import ENV_BACKEND
+
+    if os.environ.get(ENV_BACKEND, "auto").strip().lower() == "numpy":
+        return resource.RLIMIT_AS
+    if importlib.util.find_spec("cupy") is None or not _gpu_driver_present():
+        return resource.RLIMIT_AS
+    return resource.RLIMIT_DATA
+
+
+def _gpu_driver_present() -> bool:
+    """An NVIDIA kernel driver is loaded (its device file or its /proc folder exists)."""
+    return os.path.exists("/dev/nvidiactl") or os.path.exists("/proc/driver/nvidia")
 
 
 def worker_ready() -> int:

@@ -25,7 +25,7 @@ from harness import (  # noqa: E402
 from harness.concurrency import Traced  # noqa: E402
 from solver_core.commands import settings_from  # noqa: E402
 from solver_core.distributed import DaskBackend, local_clock, relabel  # noqa: E402
-from solver_core.execution import Lost  # noqa: E402
+from solver_core.execution import Lost, memory_limit_kind  # noqa: E402
 from solver_core.generator import GeneratorConfig  # noqa: E402
 from solver_core.pipeline import RunSettings, run_pipeline  # noqa: E402
 from solver_core.tasks import get_task  # noqa: E402
@@ -65,7 +65,7 @@ def containment_state(_: int) -> dict:
 
     return {"pid": os.getpid(), "sigint_ignored": signal.getsignal(signal.SIGINT) is signal.SIG_IGN,
             "contained": containment.worker_children() is not None, "stdout": os.readlink("/proc/self/fd/1"),
-            "stderr": os.readlink("/proc/self/fd/2"), "memory_cap": resource.getrlimit(resource.RLIMIT_AS)[0],
+            "stderr": os.readlink("/proc/self/fd/2"), "memory_cap": resource.getrlimit(memory_limit_kind())[0],
             "recursion": sys.getrecursionlimit()}
 
 

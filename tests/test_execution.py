@@ -199,3 +199,55 @@ def test_pipeline_runs_leave_no_threads_or_processes(accounting, tmp_path, small
         digests.add(result.digest)
         assert accounting.settled(before) == before, variant
     assert len(digests) == 1
+
+
+# ----------------------------------------------------------------------------- memory cap kind
+def test_the_memory_cap_is_the_address_space_without_a_usable_gpu(monkeypatch):
+    import importlib.util
+    import resource
+
+    from solver_core import execution
+
+    real_find = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "cupy" else real_find(name, *a))
+    monkeypatch.setattr(execution, "_gpu_driver_present", lambda: True)
+    assert execution.memory_limit_kind() == resource.RLIMIT_AS  # no CuPy
+
+
+def test_the_memory_cap_spares_cuda_reservations_where_cupy_can_reach_a_gpu(monkeypatch):
+    import importlib.machinery
+    import importlib.util
+    import resource
+
+    from solver_core import execution
+
+    real_find = importlib.util.find_spec
+    fake = importlib.machinery.ModuleSpec("cupy", None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: fake if name == "cupy" else real_find(name, *a))
+    monkeypatch.setattr(execution, "_gpu_driver_present", lambda: True)
+    monkeypatch.delenv("PHASEBENCH_ARRAY_BACKEND", raising=False)
+    assert execution.memory_limit_kind() == resource.RLIMIT_DATA
+    monkeypatch.setenv("PHASEBENCH_ARRAY_BACKEND", "numpy")  # the GPU turned off: the strict cap again
+    assert execution.memory_limit_kind() == resource.RLIMIT_AS
+    monkeypatch.delenv("PHASEBENCH_ARRAY_BACKEND")
+    monkeypatch.setattr(execution, "_gpu_driver_present", lambda: False)  # CuPy but no driver
+    assert execution.memory_limit_kind() == resource.RLIMIT_AS
+
+
+def _allocate_under_data_cap(_: int) -> str:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_DATA, (512 * 1024**2, resource.getrlimit(resource.RLIMIT_DATA)[1]))
+    try:
+        bytearray(1024**3)  # a memory bomb: 1 GiB of writable memory
+    except MemoryError:
+        return "MemoryError"
+    return "allocated"
+
+
+@pytest.mark.skipif(os.uname().sysname != "Linux", reason="RLIMIT_DATA counts mmap from Linux 4.7 on")
+def test_a_memory_bomb_still_fails_under_the_data_cap():
+    from solver_core.execution import SandboxBackend
+
+    with SandboxBackend(1) as box:  # a process of its own: the cap must not reach the test process
+        assert box.map(_allocate_under_data_cap, [0]) == ["MemoryError"]

@@ -37,6 +37,25 @@ BENCH_WORKERS = int(os.environ.get("PHASEBENCH_BENCH_WORKERS", "1"))
 WARMUP_ROUNDS = 2
 
 
+#: Where the pipeline benchmarks write their stores: ``PHASEBENCH_BENCH_SCRATCH``, else a RAM-backed
+#: ``/dev/shm`` where there is one, else the system's temporary folder. On disk, the pool's durable
+#: commits (fsync) made phase3b_file_ops and phase4_differs measure the disk: two quiet sessions of an
+#: unchanged tree differed by up to +173% there (17 of 33 pipeline benchmarks beyond 15%), on /dev/shm by
+#: at most 11% (none beyond 15%). Set it to a disk folder to benchmark the disk on purpose.
+SCRATCH_ENV = "PHASEBENCH_BENCH_SCRATCH"
+
+
+def scratch_parent() -> str | None:
+    """The folder under which the benchmark scratch folder is made (None: the system's temporary folder)."""
+    chosen = os.environ.get(SCRATCH_ENV)
+    if chosen:
+        if not os.path.isdir(chosen) or not os.access(chosen, os.W_OK):
+            raise pytest.UsageError(f"{SCRATCH_ENV}={chosen}: not a writable folder")
+        return chosen
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+
+
 def bench_rounds(default: int) -> int:
     """Rounds of a benchmark: its default, or ``PHASEBENCH_BENCH_ROUNDS``."""
     return max(1, int(ROUNDS_OVERRIDE)) if ROUNDS_OVERRIDE else default

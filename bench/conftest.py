@@ -13,7 +13,9 @@
   ``PHASEBENCH_BENCH_WORKERS`` (worker processes of the end-to-end runs, default 1: a parallel variant's
   time then does not depend on how many cores happen to be free).
 - Robust by construction: 2 warm-up rounds per pipeline benchmark, garbage collected before every round
-  (not timed), fixed workload and seed; compare saved runs on the **median**.
+  (not timed), fixed workload and seed, stores written to RAM (``/dev/shm``; ``PHASEBENCH_BENCH_SCRATCH``
+  chooses another folder) so that the disk's fsync latency is not what is measured; compare saved runs
+  on the **median**.
 - Every benchmark stores its per-phase samples in ``extra_info`` (`harness.benchjson.extra_info`);
   the ``pytest_benchmark_update_json`` hook below adds the machine's environment fingerprint and a
   per-variant index of the end-to-end phase samples to the saved JSON, which
@@ -29,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchlib import BENCH_MUTANTS, BENCH_PARENTS, BENCH_TASKS, BenchWorkload, PhaseBench
+from benchlib import BENCH_MUTANTS, BENCH_PARENTS, BENCH_TASKS, BenchWorkload, PhaseBench, scratch_parent
 
 from harness.benchjson import json_section
 
@@ -54,6 +56,7 @@ def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: di
     from harness.environment import capture_environment
 
     machine_info["phasebench_fingerprint_id"] = capture_environment(probe_gpu=False)["fingerprint_id"]
+    machine_info["phasebench_scratch"] = scratch_parent() or tempfile.gettempdir()
 
 
 def pytest_benchmark_update_json(config: pytest.Config, benchmarks: list[Any], output_json: dict[str, Any]) -> None:
@@ -89,7 +92,7 @@ def workload() -> BenchWorkload:
 @pytest.fixture(scope="session")
 def scratch() -> Iterator[Callable[[str], Path]]:
     """`scratch(label)`: a new, empty output folder (all removed at the end of the session)."""
-    root = Path(tempfile.mkdtemp(prefix="phasebench-bench-"))
+    root = Path(tempfile.mkdtemp(prefix="phasebench-bench-", dir=scratch_parent()))
     counter = iter(range(10**9))
 
     def make(label: str) -> Path:

@@ -215,6 +215,16 @@ def test_first_look_runs_even_past_the_budget() -> None:
     assert v.rounds == 10 and len(v.looks) == 1
 
 
+def test_a_phase_that_measured_nothing_is_not_called_never_run() -> None:
+    base = synthetic({"baseline": {}, "v": {}})
+
+    def zero_phase(rounds: int) -> dict:  # score_demo ran but read 0 in every round (e.g. CPU of a wait)
+        return {name: [{**r, "score_demo": 0} for r in recs] for name, recs in base(rounds).items()}
+
+    with pytest.raises(GateError, match="phase 'score_demo' ran in 'v' but measured 0 in all"):
+        g.run_gate(config("score_demo: v / baseline <= 2"), zero_phase)
+
+
 def test_unknown_phase_and_short_measurements_are_errors() -> None:
     measure = synthetic({"baseline": {}, "v": {}})
     with pytest.raises(GateError, match="phase 'phase9' never ran in 'v'"):

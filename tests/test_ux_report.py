@@ -181,3 +181,15 @@ def test_report_a_b_refuses_another_machine(tmp_path, capsys):
     data = json.loads((tmp_path / "r" / "report.json").read_text())
     assert data["variants"] == ["A:baseline", "B:baseline"]  # the baseline by default
     assert data["summary"]["B:baseline"]["ratio"]["ratio"] == pytest.approx(1.0)
+
+
+def test_the_invalid_line_says_whether_a_digest_differs_or_is_missing():
+    from harness.cli.common import invalid_reasons
+
+    data = {"baseline": "baseline", "summary": {
+        "baseline": {"digest_missing": False}, "a": {"digest_missing": False}, "b": {"digest_missing": True}}}
+    line = invalid_reasons(data, ["a", "b"])
+    assert line == ("a (result digest differs from the baseline's); "
+                    "b (a record has no result digest: nothing to check)")
+    data["summary"]["baseline"]["digest_missing"] = True
+    assert invalid_reasons(data, ["a"]) == "a (the baseline baseline's record has no result digest to check it against)"

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from harness.units import fmt_duration
 from harness.workload import DEFAULT_WORKLOAD, Command, UsageError, Workload, default_out
@@ -61,9 +62,25 @@ def print_outcome(files: dict[str, Path], run_dir: Path) -> int:
     if charts:
         print(f"charts:  {run_dir / 'charts'}/ ({', '.join(Path(c).stem for c in charts)})")
     if invalid:
-        print(f"\nINVALID: {', '.join(invalid)}: result digest differs from the baseline's", file=sys.stderr)
+        print(f"\nINVALID: {invalid_reasons(data, invalid)}", file=sys.stderr)
         return EXIT_FAIL
     return EXIT_OK
+
+
+def invalid_reasons(data: dict[str, Any], invalid: list[str]) -> str:
+    """Why each invalid variant is invalid, in one line: its digest differs, or a record lacks one."""
+    summary = data["summary"]
+    base = data.get("baseline")
+    base_missing = bool(base and summary.get(base, {}).get("digest_missing"))
+    parts = []
+    for v in invalid:
+        if summary[v].get("digest_missing"):
+            parts.append(f"{v} (a record has no result digest: nothing to check)")
+        elif base_missing:
+            parts.append(f"{v} (the baseline {base}'s record has no result digest to check it against)")
+        else:
+            parts.append(f"{v} (result digest differs from the baseline's)")
+    return "; ".join(parts)
 
 
 def check_out_dir(value: str | Path | None, option: str = "--out") -> Path | None:

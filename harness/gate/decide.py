@@ -92,10 +92,13 @@ def _column(samples: Samples, name: str, phase: str) -> list[int]:
     if name not in samples:
         raise GateError(f"no samples of {name!r} (have: {', '.join(sorted(samples)) or 'none'})")
     col = samples[name].get(phase)
-    if col is None or not any(col):
+    if col is None:
         seen = ", ".join(sorted(p for p, c in samples[name].items() if any(c)))
         raise GateError(f"phase {phase!r} never ran in {name!r}: check the rule's phase name "
                         f"(phases seen: {seen})")
+    if not any(col):  # it ran, but every round measured nothing (e.g. CPU of a phase that only waits)
+        raise GateError(f"phase {phase!r} ran in {name!r} but measured 0 in all {len(col)} rounds: no ratio "
+                        "can be formed; gate it with another measure (--measure wall) or gate its parent phase")
     return col
 
 

@@ -103,14 +103,17 @@ class BenchWorkload:
 @contextmanager
 def phase_backends(variant: Any) -> Iterator[dict[str, Any]]:
     """The backends a task's phases use, as `run_tasks` opens them: inside a task worker (variants
-    with a task backend) candidate code runs inline, in the main process in the contained backend."""
+    with a task backend) candidate code runs inline, in the main process in the contained backend.
+    Process pools get `BENCH_WORKERS` workers (default 1), like the end-to-end runs: with one worker per
+    core, phase3a_validate of the variants that validate in parallel moved by +25% and +46% between two
+    quiet sessions, following the cores that happened to be free."""
     from solver_core import execution
 
     wanted = sorted({variant.score_backend, variant.validate_backend})
     disposable = variant.task_backend != "serial"
     known = getattr(execution, "BACKENDS", {})
     actual = {n: "inline" if disposable and n == "serial" and "inline" in known else n for n in wanted}
-    with execution.backends(sorted(set(actual.values()))) as opened:
+    with execution.backends(sorted(set(actual.values())), BENCH_WORKERS) as opened:
         yield {n: opened[actual[n]] for n in wanted}
 
 

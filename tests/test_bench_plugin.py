@@ -182,3 +182,19 @@ def test_records_from_a_foreign_json_are_refused(tmp_path: Path) -> None:
     path.write_text("{}")
     with pytest.raises(ValueError, match="'benchmarks' is missing"):
         benchjson.records_from_benchmark_json(path)
+
+
+def test_bench_stores_go_to_ram_unless_told(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import benchlib
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    monkeypatch.delenv(benchlib.SCRATCH_ENV, raising=False)
+    ram = os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK)
+    assert benchlib.scratch_parent() == ("/dev/shm" if ram else None)
+    monkeypatch.setenv(benchlib.SCRATCH_ENV, str(tmp_path))  # a disk folder, chosen on purpose
+    assert benchlib.scratch_parent() == str(tmp_path)
+    monkeypatch.setenv(benchlib.SCRATCH_ENV, str(tmp_path / "missing"))
+    with pytest.raises(pytest.UsageError, match="PHASEBENCH_BENCH_SCRATCH=.*missing: not a writable folder"):
+        benchlib.scratch_parent()

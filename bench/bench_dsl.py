@@ -56,11 +56,12 @@ PRIMITIVES: dict[str, tuple[Callable[[], Any], int]] = {
 
 @pytest.mark.parametrize("name", list(PRIMITIVES))
 def test_primitive(benchmark: Any, name: str) -> None:
-    from benchlib import bench_rounds
+    from benchlib import spread_rounds, time_one_round
 
     call, iterations = PRIMITIVES[name]
     benchmark.group = "dsl"
     benchmark.extra_info.update(
         {"primitive": name, "grid": f"{len(GRID)}x{len(GRID[0])}", "calls_per_round": iterations})
-    benchmark.pedantic(call, rounds=bench_rounds(30), iterations=iterations, warmup_rounds=2)
+    rounds = spread_rounds(time_one_round(call) * iterations, 30, 20_000)
+    benchmark.pedantic(call, rounds=rounds, iterations=iterations, warmup_rounds=2)
     benchmark.extra_info["per_call_median_ns"] = round(benchmark.stats.stats.median * 1e9, 1)

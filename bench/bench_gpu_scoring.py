@@ -64,13 +64,14 @@ def gpu() -> ArrayBackend:
 def _run(benchmark: Any, n: int, what: str, fn: Any, sync: Any = None, device: str | None = None) -> None:
     benchmark.group = f"batch-scoring N={n}"
     benchmark.extra_info.update({"n": n, "what": what, "device": device})
-    rounds = max(3, min(200, 20_000 // n))
+    from benchlib import spread_rounds, time_one_round
 
     def timed() -> None:
         fn()
         if sync is not None:
             sync()  # honest GPU timing: the kernels are inside the measured call
 
+    rounds = spread_rounds(time_one_round(timed), max(3, min(200, 20_000 // n)), 20_000)
     benchmark.pedantic(timed, rounds=rounds, warmup_rounds=1 if n >= 10_000 else 3)
     stats = benchmark.stats.stats if hasattr(benchmark.stats, "stats") else benchmark.stats
     benchmark.extra_info["us_per_grid"] = stats.median * 1e6 / n

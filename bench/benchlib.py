@@ -6,7 +6,9 @@ Imported by ``bench/conftest.py`` (fixtures and hooks) and the ``bench_*.py`` mo
 from __future__ import annotations
 
 import gc
+import math
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -33,8 +35,11 @@ ROUNDS_OVERRIDE = os.environ.get("PHASEBENCH_BENCH_ROUNDS")
 #: algorithms, not how many cores are free at that moment (with 2 workers a neighbour's burst moved
 #: `fast`'s time by several times between two sessions; the gate runs with one worker for the same reason).
 BENCH_WORKERS = int(os.environ.get("PHASEBENCH_BENCH_WORKERS", "1"))
-#: Warm-up rounds of the pipeline benchmarks (first calls: imports in workers, caches, page cache).
+#: Warm-up rounds of the pipeline benchmarks (first calls: imports in workers, caches, page cache); the
+#: first also times a round for `spread_rounds`.
 WARMUP_ROUNDS = 2
+#: At most this many rounds of a pipeline benchmark (each round also pays an untimed setup).
+MAX_PIPELINE_ROUNDS = 40
 
 
 #: Where the pipeline benchmarks write their stores: ``PHASEBENCH_BENCH_SCRATCH``, else a RAM-backed
@@ -59,6 +64,33 @@ def scratch_parent() -> str | None:
 def bench_rounds(default: int) -> int:
     """Rounds of a benchmark: its default, or ``PHASEBENCH_BENCH_ROUNDS``."""
     return max(1, int(ROUNDS_OVERRIDE)) if ROUNDS_OVERRIDE else default
+
+
+#: Each benchmark measures for at least this long, seconds (``PHASEBENCH_BENCH_MIN_TIME``): its rounds are
+#: spread over that time, so that a burst of a neighbour's work (tens to hundreds of ms on a shared host)
+#: reaches fewer than half of them and cannot move the median. With fixed rounds, many benchmarks measured
+#: for 1-25 ms in all; two quiet sessions of an unchanged tree then differed by +20% on one of them.
+MIN_MEASURE_S = float(os.environ.get("PHASEBENCH_BENCH_MIN_TIME", "0.5"))
+
+
+def spread_rounds(one_round_s: float, minimum: int, maximum: int) -> int:
+    """Rounds for a benchmark whose round takes `one_round_s`: enough to measure `MIN_MEASURE_S` seconds,
+    within ``[minimum, maximum]``; exactly ``PHASEBENCH_BENCH_ROUNDS`` when that is set."""
+    if ROUNDS_OVERRIDE:
+        return bench_rounds(minimum)
+    wanted = math.ceil(MIN_MEASURE_S / max(one_round_s, 1e-9))
+    return max(minimum, min(maximum, wanted))
+
+
+def time_one_round(fn: Callable[[], Any], setup: Callable[[], Any] | None = None) -> float:
+    """Seconds of one call of `fn` (after `setup()`, not timed): the estimate `spread_rounds` needs."""
+    args = setup() if setup is not None else None
+    t0 = time.perf_counter()
+    if args is None:
+        fn()
+    else:
+        fn(*args[0], **args[1])
+    return time.perf_counter() - t0
 
 
 def bench_variants() -> list[str]:
@@ -224,8 +256,10 @@ class PhaseBench:
                 trees.append(rec.tree)
 
             benchmark.group = f"phase: {phase}"
-            benchmark.pedantic(target, setup=setup, rounds=rounds, warmup_rounds=warmup, iterations=1)
-        timed = trees[warmup:] if len(trees) > rounds else trees
+            rounds = spread_rounds(time_one_round(target, setup), rounds, MAX_PIPELINE_ROUNDS)  # a warm-up too
+            trees.clear()
+            benchmark.pedantic(target, setup=setup, rounds=rounds, warmup_rounds=max(0, warmup - 1), iterations=1)
+        timed = trees[-rounds:]
         info = extra_info(variant, phase, self.workload.describe(), timed, keep_trees=False)
         benchmark.extra_info.update(info)
         return info
@@ -247,8 +281,10 @@ def run_end_to_end(benchmark: Any, workload: BenchWorkload, scratch: Callable[[s
         recorders.append(run_pipeline(workload.tasks, settings, workers=workers).recorder)
 
     benchmark.group = "end-to-end"
-    benchmark.pedantic(target, setup=setup, rounds=rounds, warmup_rounds=warmup, iterations=1)
-    timed = recorders[warmup:] if len(recorders) > rounds else recorders
+    rounds = spread_rounds(time_one_round(target, setup), rounds, MAX_PIPELINE_ROUNDS)  # a warm-up too
+    recorders.clear()
+    benchmark.pedantic(target, setup=setup, rounds=rounds, warmup_rounds=max(0, warmup - 1), iterations=1)
+    timed = recorders[-rounds:]
     info = extra_info(variant, "end-to-end", {**workload.describe(), "workers": workers}, [r.tree for r in timed],
                       results=[r.result for r in timed])
     benchmark.extra_info.update(info)

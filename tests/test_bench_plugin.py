@@ -198,3 +198,21 @@ def test_bench_stores_go_to_ram_unless_told(monkeypatch: pytest.MonkeyPatch, tmp
     monkeypatch.setenv(benchlib.SCRATCH_ENV, str(tmp_path / "missing"))
     with pytest.raises(pytest.UsageError, match="PHASEBENCH_BENCH_SCRATCH=.*missing: not a writable folder"):
         benchlib.scratch_parent()
+
+
+def test_rounds_are_spread_over_the_minimum_measuring_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import benchlib
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    monkeypatch.setattr(benchlib, "ROUNDS_OVERRIDE", None)
+    monkeypatch.setattr(benchlib, "MIN_MEASURE_S", 0.5)
+    assert benchlib.spread_rounds(0.001, 5, 40) == 40  # 500 wanted, capped
+    assert benchlib.spread_rounds(0.05, 5, 40) == 10  # 0.5 s / 50 ms
+    assert benchlib.spread_rounds(2.0, 5, 40) == 5  # never fewer than the minimum
+    assert benchlib.spread_rounds(0.0, 5, 40) == 40  # a round too fast to time
+    monkeypatch.setattr(benchlib, "ROUNDS_OVERRIDE", "3")  # PHASEBENCH_BENCH_ROUNDS wins
+    assert benchlib.spread_rounds(0.001, 5, 40) == 3
+    calls: list[int] = []
+    assert benchlib.time_one_round(lambda x: calls.append(x), lambda: ((7,), {})) >= 0 and calls == [7]

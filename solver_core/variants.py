@@ -26,7 +26,8 @@ class Variant:
     #: the DAG's outcomes back: `solver_core.pipeline.score.TaskMemo`)
     #: "lean" is "memo" with Python's cyclic garbage collector paused while a sample's DAG and differs run,
     #: and all differs of a sample as one DAG (`score.DifferDag`: calls shared between differs)
-    scoring: Literal["independent", "shared", "memo", "lean"] = "independent"
+    #: "timer" is "lean" with one step timer per DAG (`evaluate.LazyStepAlarm`: same per-step limits)
+    scoring: Literal["independent", "shared", "memo", "lean", "timer"] = "independent"
     #: score the samples of a task concurrently on this backend ("serial" = one after another)
     score_backend: Backend = "serial"
     #: phase1_filter: drop duplicates and candidates the elite pool would refuse BEFORE inlining
@@ -45,6 +46,9 @@ class Variant:
     #: or for all candidate outputs of the phase in one padded-array batch (`solver_core.pipeline.
     #: batch_scoring`; CuPy on a GPU from the calibrated batch size on, NumPy otherwise)
     match_backend: Literal["python", "array"] = "python"
+    #: phase1-4 text work: each distinct candidate rebuilt once, canonical source built as text from the DAG
+    #: (no AST, no cache), a source expanded only when a pool takes it, the differs' sources once per process
+    text_ops: bool = False
 
     @property
     def parallel_phases(self) -> tuple[str, ...]:
@@ -76,6 +80,7 @@ class Variant:
             "memo_differs": ("score_demo",),
             "task_backend": ("run_batt",),
             "match_backend": ("score_demo", "score_test"),
+            "text_ops": ("phase1_filter", "phase2_inline", "phase3b_file_ops", "phase4_differs"),
         }
         mine, theirs = self.strategies(), reference.strategies()
         changed: list[str] = []
@@ -140,9 +145,20 @@ LEAN = register(replace(
     summary="+ no cyclic GC while a sample's DAG and differs run; all differs as one shared DAG per expected grid",
     scoring="lean",
 ))
+TIMER = register(replace(
+    LEAN, name="timer",
+    summary="+ one step timer per DAG, set again only when it fires (same per-step limits, no 2 syscalls a step)",
+    scoring="timer",
+))
+TEXT = register(replace(
+    LEAN, name="text",
+    summary="lean + candidates rebuilt once, canonical text without AST, sources expanded only for pool entrants",
+    text_ops=True,
+))
 FAST = register(replace(
-    LEAN, name="fast",
+    TIMER, name="fast",
     summary="every step above: shared, memoised work, serial inside a task, whole tasks across processes",
+    text_ops=True,
 ))
 GPU = register(replace(
     FAST, name="gpu",

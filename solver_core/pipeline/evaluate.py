@@ -23,6 +23,7 @@ DSL step reads, after the whole DAG).
 
 from __future__ import annotations
 
+import math
 import signal
 import threading
 import time
@@ -141,6 +142,61 @@ class StepAlarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self._previous)  # type: ignore[arg-type]
 
+    def reset(self) -> None:
+        """After a step that may have run outside code: nothing to do (every step arms afresh)."""
+
+
+class LazyStepAlarm(StepAlarm):
+    """`StepAlarm` with the same per-step limit, but one timer for many steps: `arm` only notes the
+    step's deadline (a clock read); the timer is set when none is pending, and when it fires, the
+    handler raises `StepTimeout` only if the running step is past its own deadline, else it sets the
+    timer again for what is left of that step's limit (between steps: for nothing; the next `arm` sets
+    it). Each step is still stopped `seconds` after its own start, and the next step gets its full
+    limit; an honest DAG makes one `setitimer` call instead of two per step."""
+
+    def __init__(self, seconds: float | None) -> None:
+        super().__init__(seconds)
+        self._deadline = math.inf
+        self._pending = False
+
+    def __enter__(self) -> LazyStepAlarm:
+        if self.active:
+            self._previous = signal.signal(signal.SIGALRM, self._expire)
+        return self
+
+    def _expire(self, _signum: int, _frame: object) -> None:
+        left = self._deadline - time.perf_counter()
+        if left <= 0:
+            self._pending = False
+            self._deadline = math.inf
+            raise StepTimeout(f"step time limit of {self.seconds:g} s")
+        if left == math.inf:  # between steps: the next `arm` sets the timer
+            self._pending = False
+            return
+        signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6))
+
+    def arm(self) -> None:
+        if self.active:
+            self._deadline = time.perf_counter() + self.seconds  # type: ignore[operator]
+            if not self._pending:
+                self._pending = True
+                signal.setitimer(signal.ITIMER_REAL, self.seconds)  # type: ignore[arg-type]
+
+    def disarm(self) -> None:
+        self._deadline = math.inf
+
+    def reset(self) -> None:
+        """After a step that may have run outside code (it could have cleared or moved the timer):
+        the next `arm` sets the timer afresh."""
+        if self.active:
+            self._pending = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def __exit__(self, *exc: object) -> None:
+        self._deadline = math.inf
+        self._pending = False
+        super().__exit__(*exc)
+
 
 # ----------------------------------------------------------------------------------- compiling
 #: A compiled step: the function, and per argument either ("s", step index) or ("v", value).
@@ -225,11 +281,13 @@ def program_outcome(program: Program, inputs: Mapping[str, object], step_timeout
 
 def run_dag(steps: Sequence[Step], inputs: Mapping[str, object], wanted: Sequence[int] | None = None,
             step_timeout: float | None = None,
-            calls: Mapping[str, Callable[..., object]] | None = None) -> list[object | Failure]:
+            calls: Mapping[str, Callable[..., object]] | None = None,
+            lazy_alarm: bool = False) -> list[object | Failure]:
     """Evaluate a shared step list once; failed steps hold a `Failure`, dependents inherit it.
 
     `wanted` restricts evaluation to the steps these outputs depend on (None = all steps); `calls` as
-    in `compile_steps`.
+    in `compile_steps`; `lazy_alarm`: the per-step limit by a `LazyStepAlarm` (same limits, fewer
+    timer calls).
     """
     compiled = compile_steps(steps, inputs, calls)
     needed: set[int] | None = None
@@ -244,7 +302,7 @@ def run_dag(steps: Sequence[Step], inputs: Mapping[str, object], wanted: Sequenc
     values: list[object | Failure] = [None] * len(compiled)
     before = Snapshot.take(full=True)  # once per DAG: the DSL globals and stop handlers too
     try:
-        with StepAlarm(step_timeout) as alarm:
+        with (LazyStepAlarm if lazy_alarm else StepAlarm)(step_timeout) as alarm:
             armed = Snapshot.take(alarm=True)  # with the step alarm's handler installed
             watch = untrusted_steps(steps, compiled)
             for k, (fn, args) in enumerate(compiled):
@@ -252,6 +310,7 @@ def run_dag(steps: Sequence[Step], inputs: Mapping[str, object], wanted: Sequenc
                     values[k] = _dag_step(k, fn, args, values, alarm)
                     if watch[k]:  # code from outside the DSL ran: it must not switch off the next step's limit
                         armed.check_step()
+                        alarm.reset()
     finally:
         before.restore()
     return values

@@ -109,7 +109,8 @@ def _run_memo(job: SampleJob, inputs: Mapping[str, object]) -> dict[int, Outcome
     memo = task_memo(job.demo, job.batch.steps)
     wanted = sorted({c.t_n for c in job.batch.candidates})
     hits, misses = memo.hits, memo.misses
-    values = run_dag(job.batch.steps, {**inputs, "S": memo.demo}, wanted, job.step_timeout, memo.calls)
+    values = run_dag(job.batch.steps, {**inputs, "S": memo.demo}, wanted, job.step_timeout, memo.calls,
+                     lazy_alarm=job.strategy in LAZY_ALARM_STRATEGIES)
     handle = current_span()
     handle.add("memo_hits", memo.hits - hits)
     handle.add("memo_misses", memo.misses - misses)
@@ -123,7 +124,7 @@ def _run_memo(job: SampleJob, inputs: Mapping[str, object]) -> dict[int, Outcome
 def _differ_scores(job: SampleJob, outcomes: Mapping[int, Outcome]) -> dict[str, dict[int, int]]:
     """Every differ on (expected output, candidate output) for every candidate with an output."""
     expected = job.pair.output
-    if job.strategy == "lean":
+    if job.strategy in LEAN_STRATEGIES:
         return _merged_differ_scores(expected, outcomes)
     result: dict[str, dict[int, int]] = {}
     for name, program in differ_programs().items():
@@ -279,11 +280,12 @@ def _merged_differ_scores(expected: Grid, outcomes: Mapping[int, Outcome]) -> di
 def score_sample(job: SampleJob) -> SampleScores:
     """Run the batch on one sample and score every distinct candidate."""
     inputs = {"I": job.pair.input, "S": job.demo}
-    with gc_paused(job.strategy == "lean"):
+    with gc_paused(job.strategy in LEAN_STRATEGIES):
         with span("run_batch", strategy=job.strategy):
             if job.strategy not in MEMO_STRATEGIES:
                 drop_memo()
-            run = {"shared": _run_shared, "memo": _run_memo, "lean": _run_memo}.get(job.strategy, _run_independent)
+            run = _run_memo if job.strategy in MEMO_STRATEGIES else {"shared": _run_shared}.get(
+                job.strategy, _run_independent)
             outcomes = run(job, inputs)
         return finish_sample(job, outcomes)
 
@@ -383,7 +385,11 @@ def combine(batch: Batch, samples: Sequence[SampleScores]) -> Scores:
 #: the arguments (the call runs again when it is met again).
 _UNSTABLE: tuple[type[BaseException], ...] = (StepTimeout, RecursionError, MemoryError)
 #: Scoring strategies that keep a `TaskMemo` (`lean`: `memo` with the cyclic garbage collector paused).
-MEMO_STRATEGIES = ("memo", "lean")
+#: Each later strategy includes the earlier ones: `timer` is `lean` with one step timer per DAG
+#: (`evaluate.LazyStepAlarm`).
+MEMO_STRATEGIES = ("memo", "lean", "timer")
+LEAN_STRATEGIES = MEMO_STRATEGIES[1:]
+LAZY_ALARM_STRATEGIES = MEMO_STRATEGIES[2:]
 
 
 class TaskMemo:

@@ -42,7 +42,7 @@ import secrets
 import socket
 import stat
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -67,6 +67,15 @@ TMP = ".tmp-"
 #: The store's folders under the output folder (what `Store.manifest` covers).
 STORE_FOLDERS = ("solver_md5", "solver_dir", "differ_md5", "differ_dir")
 _TMP_NAME = re.compile(r"\.tmp-([0-9a-f]{12})-(\d+)-")
+
+#: A solver's source as offered to a pool: the text, or a function returning it (made only if written).
+Source = str | Callable[[], str]
+
+
+def source_text(source: Source) -> str:
+    """The text of an offered source."""
+    return source if isinstance(source, str) else source()
+
 
 log = logging.getLogger(__name__)
 
@@ -381,9 +390,12 @@ class Store:
         except OSError as exc:
             raise _os_error(path, exc, "remove") from None
 
-    def update_pool(self, task_id: str, offered: Sequence[tuple[PoolEntry, str]],
+    def update_pool(self, task_id: str, offered: Sequence[tuple[PoolEntry, Source]],
                     bound: int = POOL_SIZE, write_all: bool = False) -> PoolUpdate:
         """Offer candidates `(entry, source)` to the task's pool and keep the best `bound`.
+
+        A source is the text, or a function that makes it, called only for a file that is written
+        (so that a candidate the pool refuses costs no source; `write_all` makes every one).
 
         With `write_all` (the naive strategy) every offered candidate's file and link are written
         first and the losers unlinked afterwards (with the files and folders this update made for
@@ -403,7 +415,7 @@ class Store:
                 for entry, source in offered:
                     path, link = self.solver_file(entry.md5), self.solver_link(task_id, entry)
                     made.update(p for p in (path, link.parent, link.parent.parent) if not os.path.lexists(p))
-                    self._write(path, source, durable=False)
+                    self._write(path, source_text(source), durable=False)
                     self._link(path, link)
                     written += 2
             merged = {e.md5: e for e in old}
@@ -418,7 +430,7 @@ class Store:
             evicted = [e for e in merged.values() if e.md5 not in kept_md5]
             if not write_all:
                 for entry in added:
-                    written += self.write_solver(entry.md5, sources[entry.md5])
+                    written += self.write_solver(entry.md5, source_text(sources[entry.md5]))
             self._write(task_dir / "pool.json", json.dumps([asdict(e) for e in kept], indent=1) + "\n")
             written += 1
             for entry in evicted:

@@ -134,7 +134,8 @@ def test_changed_phases_phase1_vs_baseline():
     assert phase1.changed_phases(phase1) == ()
     assert get_variant("phase2").changed_phases(phase1) == ("phase3a_validate",)
     assert get_variant("fast").changed_phases(get_variant("shared")) == (
-        "score_demo", "score_test", "phase3a_validate", "run_batt")
+        "score_demo", "score_test", "phase3a_validate", "run_batt",
+        "phase1_filter", "phase2_inline", "phase3b_file_ops", "phase4_differs")  # text_ops
 
 
 def test_parallel_phases_and_strategies():

@@ -36,13 +36,19 @@ class Rebuilt:
     cells: int
 
 
-def rebuild(batch: Batch, scores: Scores) -> list[Rebuilt]:
-    """Every candidate of the batch (duplicates included), in batch order."""
+def rebuild(batch: Batch, scores: Scores, *, once: bool = False) -> list[Rebuilt]:
+    """Every candidate of the batch (duplicates included), in batch order. With `once`, candidates that
+    share their output step (the same program: identical calls are shared) are rebuilt once."""
     out = []
+    made: dict[int, tuple[Program, str]] = {}
     for cand in batch.candidates:
-        program = extract(batch.steps, cand.t_n)
-        out.append(Rebuilt(cand.t_n, program, md5_text(render(program)),
-                           scores.o_score[cand.t_n], scores.cells[cand.t_n]))
+        found = made.get(cand.t_n) if once else None
+        if found is None:
+            program = extract(batch.steps, cand.t_n)
+            found = (program, md5_text(render(program)))
+            if once:
+                made[cand.t_n] = found
+        out.append(Rebuilt(cand.t_n, found[0], found[1], scores.o_score[cand.t_n], scores.cells[cand.t_n]))
     return out
 
 

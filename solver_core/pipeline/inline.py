@@ -17,6 +17,7 @@ import json
 import logging
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from harness.safe_read import UnsafeRead, load_json
@@ -115,6 +116,28 @@ def canonical_text(program: Program, params: tuple[str, ...] = ("S", "I")) -> st
         args = ", ".join(texts[a] if isinstance(a, int) else a for a in step.args)
         texts.append(f"{step.func}({args})")
     return f"def solve({', '.join(params)}):\n    return {texts[-1]}\n"
+
+
+def canonical_direct(program: Program, params: tuple[str, ...] = ("S", "I")) -> str:
+    """`canonical_source(program, params)` built as text from the DAG (no parse, no AST, no cache): a
+    program's arguments are names and earlier steps only, so `ast.unparse` of the inlined tree is
+    exactly `canonical_text` (tests/test_inline_direct.py checks it on every generated candidate)."""
+    problem = inline_problem(program)
+    if problem:
+        raise InlineTooLarge(problem)
+    return canonical_text(program, params)
+
+
+@lru_cache(maxsize=256)
+def differ_text(program: Program, params: tuple[str, ...]) -> str:
+    """`canonical_direct`, memoised by program (a differ's program is the same for every task)."""
+    return canonical_direct(program, params)
+
+
+@lru_cache(maxsize=256)
+def expand_once(canonical: str, where: str = "canonical source") -> str:
+    """`expand`, memoised by content (the differs' sources are the same for every task)."""
+    return expand(canonical, where=where)
 
 
 def expand(canonical: str, *, where: str = "canonical source") -> str:

@@ -32,14 +32,15 @@ PHASES: tuple[Phase, ...] = (
     Phase("score_test", "check_batt", "run the batch on every test pair; exact matches",
           ("scoring", "score_backend", "match_backend")),
     Phase("phase1_filter", "check_batt", "rebuild each candidate's program; drop duplicates and refused ones",
-          ("early_filter",)),
+          ("early_filter", "text_ops")),
     Phase("phase2_inline", "check_batt", "inline to the canonical source whose md5 is the program's identity",
-          ("early_filter", "inline_cache")),
+          ("early_filter", "inline_cache", "text_ops")),
     Phase("phase3a_validate", "check_batt", "run each solver on every pair under a time limit",
           ("early_filter", "validate_backend", "early_exit")),
     Phase("phase3b_file_ops", "check_batt", "content-addressed store, relative links, elite pool",
-          ("early_filter",)),
-    Phase("phase4_differs", "check_batt", "store the differs with their task statistics", ("inline_cache",)),
+          ("early_filter", "text_ops")),
+    Phase("phase4_differs", "check_batt", "store the differs with their task statistics",
+          ("inline_cache", "text_ops")),
 )
 
 #: Phase names in pipeline order.

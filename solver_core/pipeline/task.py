@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from harness import current_span, span
@@ -19,7 +20,16 @@ from solver_core.execution import Backend, Lost
 from solver_core.generator import Batch, GeneratorConfig, generate_batch
 from solver_core.pipeline.evaluate import Failure, run_program
 from solver_core.pipeline.filter import Rebuilt, drop_duplicates, rebuild, refuse_hopeless
-from solver_core.pipeline.inline import InlineCache, InlineTooLarge, canonical_source, expand, md5_text
+from solver_core.pipeline.inline import (
+    InlineCache,
+    InlineTooLarge,
+    canonical_direct,
+    canonical_source,
+    differ_text,
+    expand,
+    expand_once,
+    md5_text,
+)
 from solver_core.pipeline.phases import CHECK_BATT
 from solver_core.pipeline.score import (
     SampleScores,
@@ -184,7 +194,7 @@ def score_test(task: Task, batch: Batch, ctx: Phases) -> list[SampleScores]:
 @span("phase1_filter")
 def phase1_filter(task: Task, batch: Batch, scores: Scores, ctx: Phases) -> list[Rebuilt]:
     """Rebuild every candidate's program; with the early filter, drop duplicates and hopeless ones."""
-    rebuilt = rebuild(batch, scores)
+    rebuilt = rebuild(batch, scores, once=ctx.settings.variant.text_ops)
     if not ctx.settings.variant.early_filter:
         count(candidates_in=len(rebuilt), candidates_out=len(rebuilt))
         return rebuilt
@@ -200,18 +210,21 @@ def phase2_inline(candidates: Sequence[Rebuilt], ctx: Phases) -> list[Inlined]:
     """Inline every candidate to its canonical source; refuse blow-ups with a recorded reason."""
     out = []
     too_large = 0
-    hits, misses = (ctx.cache.hits, ctx.cache.misses) if ctx.cache else (0, 0)
+    direct = ctx.settings.variant.text_ops
+    cache = None if direct else ctx.cache  # the text from the DAG is cheaper than a cache look-up
+    hits, misses = (cache.hits, cache.misses) if cache else (0, 0)
     for c in candidates:
         try:
-            text = ctx.cache.canonical(c.program) if ctx.cache else canonical_source(c.program)
+            text = canonical_direct(c.program) if direct else \
+                cache.canonical(c.program) if cache else canonical_source(c.program)
         except InlineTooLarge:
             too_large += 1
             continue
         out.append(Inlined(c, md5_text(text), text))
     count(candidates_in=len(candidates), candidates_out=len(out), too_large=too_large)
-    if ctx.cache:
-        count(cache_hits=ctx.cache.hits - hits, cache_misses=ctx.cache.misses - misses,
-              cache_files_written=ctx.cache.flush())
+    if cache:
+        count(cache_hits=cache.hits - hits, cache_misses=cache.misses - misses,
+              cache_files_written=cache.flush())
     return out
 
 
@@ -242,7 +255,9 @@ def phase3b_file_ops(task: Task, inlined: Sequence[Inlined], validations: Sequen
                      ctx: Phases) -> tuple[PoolEntry, ...]:
     """Write the winners to the content-addressed store and update the task's elite pool."""
     naive = not ctx.settings.variant.early_filter
-    offered = [(PoolEntry(c.md5, c.rebuilt.o_score, c.rebuilt.cells, v.grade), expand(c.canonical))
+    lazy = ctx.settings.variant.text_ops and not naive  # expanded only if the pool takes it
+    offered = [(PoolEntry(c.md5, c.rebuilt.o_score, c.rebuilt.cells, v.grade),
+                partial(expand, c.canonical) if lazy else expand(c.canonical))
                for c, v in zip(inlined, validations, strict=True)]
     update = ctx.settings.store.update_pool(task.id, offered, write_all=naive)
     count(candidates_in=len(offered), candidates_out=len(update.kept), added=len(update.added),
@@ -258,14 +273,17 @@ def phase4_differs(task: Task, pool: Sequence[PoolEntry], by_md5: Mapping[str, I
     d_score: dict[str, int] = {}
     s_scores: dict[str, dict[str, int]] = {}
     written = 0
+    direct = ctx.settings.variant.text_ops  # the differs' texts: made once per process
     for name, program in differ_programs().items():
         params = ("I", "C")
-        text = ctx.cache.canonical(program, params) if ctx.cache else canonical_source(program, params)
+        text = differ_text(program, params) if direct else \
+            ctx.cache.canonical(program, params) if ctx.cache else canonical_source(program, params)
         md5 = md5_text(text)
         values = [run_program(program, {"I": p.input, "C": p.output}) for p in task.demo]
         d = sum(0 if type(v) is Failure else differ_score(v) for v in values) // len(values)
         d_score[name] = d
-        written += store.write_differ(task.id, md5, expand(text, where=f"differ {name}"), d)
+        source = expand_once(text, f"differ {name}") if direct else expand(text, where=f"differ {name}")
+        written += store.write_differ(task.id, md5, source, d)
         s_scores[md5] = {e.md5: scores.s_score[name][by_md5[e.md5].rebuilt.t_n] for e in pool if e.md5 in by_md5}
     store.write_differ_scores(task.id, s_scores)
     count(differs=len(d_score), files_written=written + 1)

@@ -1,0 +1,99 @@
+"""The `text_ops` strategy (variant `text`, part of `fast`) computes what the AST path computes: the
+canonical text from the DAG equals `canonical_source` on every generated candidate, candidates rebuilt
+once equal candidates rebuilt each time, and lazily offered sources leave the store byte-identical
+while only the pool's entrants are ever made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from solver_core.differs import differ_programs
+from solver_core.generator import GeneratorConfig, generate_batch
+from solver_core.pipeline.filter import rebuild
+from solver_core.pipeline.inline import (
+    InlineTooLarge,
+    canonical_direct,
+    canonical_source,
+    differ_text,
+    expand,
+    expand_once,
+    inline_problem,
+)
+from solver_core.program import extract
+from solver_core.solvers import library_programs
+from solver_core.store import PoolEntry, Store
+from solver_core.variants import get_variant
+
+TASKS = ("007bbfb7", "00d62c1b", "017c7c7b")
+
+
+class _Scores:
+    """Just what `rebuild` reads: o_score and cells per t_n."""
+
+    def __init__(self, t_ns: set[int]) -> None:
+        self.o_score = {t: t % 3 for t in t_ns}
+        self.cells = {t: t % 7 for t in t_ns}
+
+
+@pytest.fixture(scope="module")
+def batches():
+    return [generate_batch(t, library_programs(), 0, GeneratorConfig(parents=8, mutants=4)) for t in TASKS]
+
+
+def test_direct_text_is_the_canonical_source(batches) -> None:
+    checked = refused = 0
+    for batch in batches:
+        for cand in batch.candidates:
+            program = extract(batch.steps, cand.t_n)
+            if inline_problem(program):
+                with pytest.raises(InlineTooLarge):
+                    canonical_direct(program)
+                refused += 1
+                continue
+            assert canonical_direct(program) == canonical_source(program)
+            checked += 1
+    assert checked > 50
+    for program in differ_programs().values():
+        assert differ_text(program, ("I", "C")) == canonical_source(program, ("I", "C"))
+        text = differ_text(program, ("I", "C"))
+        assert expand_once(text, "differ") == expand(text, where="differ")
+
+
+def test_rebuilt_once_equals_rebuilt_each_time(batches) -> None:
+    for batch in batches:
+        scores = _Scores({c.t_n for c in batch.candidates})
+        assert rebuild(batch, scores, once=True) == rebuild(batch, scores)  # type: ignore[arg-type]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_lazy_sources_same_store_only_entrants_made(tmp_path: Path) -> None:
+    def source(n: int) -> str:
+        return f"def solve(S, I):\n    x1 = identity{n}(I)\n    return x1\n"
+
+    entries = [PoolEntry(f"{n:032x}", n % 5, n % 11, n % 3) for n in range(40)]
+    eager, lazy = Store(tmp_path / "eager"), Store(tmp_path / "lazy")
+    made: list[int] = []
+
+    def maker(n: int):
+        def make() -> str:
+            made.append(n)
+            return source(n)
+        return make
+
+    for round_ in (entries[:30], entries[10:]):
+        a = eager.update_pool("007bbfb7", [(e, source(int(e.md5, 16))) for e in round_])
+        b = lazy.update_pool("007bbfb7", [(e, maker(int(e.md5, 16))) for e in round_])
+        assert a == b
+    assert _files(tmp_path / "eager") == _files(tmp_path / "lazy")
+    assert len(made) == len(set(made)) < 40  # losers never made, entrants once
+
+
+def test_fast_includes_text_ops() -> None:
+    assert get_variant("text").text_ops and get_variant("fast").text_ops
+    assert not get_variant("baseline").text_ops
+    assert "phase3b_file_ops" in get_variant("text").changed_phases(get_variant("lean"))

@@ -35,8 +35,8 @@ ROUNDS_OVERRIDE = os.environ.get("PHASEBENCH_BENCH_ROUNDS")
 #: algorithms, not how many cores are free at that moment (with 2 workers a neighbour's burst moved
 #: `fast`'s time by several times between two sessions; the gate runs with one worker for the same reason).
 BENCH_WORKERS = int(os.environ.get("PHASEBENCH_BENCH_WORKERS", "1"))
-#: Warm-up rounds of the pipeline benchmarks (first calls: imports in workers, caches, page cache); the
-#: first also times a round for `spread_rounds`.
+#: Warm-up rounds of the pipeline benchmarks (first calls: imports in workers, caches, page cache); they
+#: also time a round for `spread_rounds`.
 WARMUP_ROUNDS = 2
 #: At most this many rounds of a pipeline benchmark (each round also pays an untimed setup).
 MAX_PIPELINE_ROUNDS = 40
@@ -82,15 +82,19 @@ def spread_rounds(one_round_s: float, minimum: int, maximum: int) -> int:
     return max(minimum, min(maximum, wanted))
 
 
-def time_one_round(fn: Callable[[], Any], setup: Callable[[], Any] | None = None) -> float:
-    """Seconds of one call of `fn` (after `setup()`, not timed): the estimate `spread_rounds` needs."""
-    args = setup() if setup is not None else None
-    t0 = time.perf_counter()
-    if args is None:
-        fn()
-    else:
-        fn(*args[0], **args[1])
-    return time.perf_counter() - t0
+def time_one_round(fn: Callable[..., Any], setup: Callable[[], Any] | None = None, calls: int = 2) -> float:
+    """Seconds of one call of `fn` (after `setup()`, not timed), the fastest of `calls` calls (the first one
+    is cold: imports, caches): the estimate `spread_rounds` needs."""
+    best = math.inf
+    for _ in range(calls):
+        args = setup() if setup is not None else None
+        t0 = time.perf_counter()
+        if args is None:
+            fn()
+        else:
+            fn(*args[0], **args[1])
+        best = min(best, time.perf_counter() - t0)
+    return best
 
 
 def bench_variants() -> list[str]:
@@ -256,9 +260,9 @@ class PhaseBench:
                 trees.append(rec.tree)
 
             benchmark.group = f"phase: {phase}"
-            rounds = spread_rounds(time_one_round(target, setup), rounds, MAX_PIPELINE_ROUNDS)  # a warm-up too
+            rounds = spread_rounds(time_one_round(target, setup), rounds, MAX_PIPELINE_ROUNDS)  # = the warm-up
             trees.clear()
-            benchmark.pedantic(target, setup=setup, rounds=rounds, warmup_rounds=max(0, warmup - 1), iterations=1)
+            benchmark.pedantic(target, setup=setup, rounds=rounds, warmup_rounds=max(0, warmup - 2), iterations=1)
         timed = trees[-rounds:]
         info = extra_info(variant, phase, self.workload.describe(), timed, keep_trees=False)
         benchmark.extra_info.update(info)
@@ -281,9 +285,9 @@ def run_end_to_end(benchmark: Any, workload: BenchWorkload, scratch: Callable[[s
         recorders.append(run_pipeline(workload.tasks, settings, workers=workers).recorder)
 
     benchmark.group = "end-to-end"
-    rounds = spread_rounds(time_one_round(target, setup), rounds, MAX_PIPELINE_ROUNDS)  # a warm-up too
+    rounds = spread_rounds(time_one_round(target, setup), rounds, MAX_PIPELINE_ROUNDS)  # = the warm-up
     recorders.clear()
-    benchmark.pedantic(target, setup=setup, rounds=rounds, warmup_rounds=max(0, warmup - 1), iterations=1)
+    benchmark.pedantic(target, setup=setup, rounds=rounds, warmup_rounds=max(0, warmup - 2), iterations=1)
     timed = recorders[-rounds:]
     info = extra_info(variant, "end-to-end", {**workload.describe(), "workers": workers}, [r.tree for r in timed],
                       results=[r.result for r in timed])

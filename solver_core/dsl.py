@@ -674,7 +674,31 @@ def mapply(function: Callable, container: ContainerContainer) -> FrozenSet:
         if type(patch) is frozenset:  # lbind(shift, patch): every shifted copy in one set
             return _shifted_union(patch, container)
         return frozenset().union(*frozenset(map(function, container)))
+    if type(container) is tuple:
+        patch = _bound_first(function, shift)
+        if (type(patch) is frozenset and len(patch) > 1 and _homogeneous(patch)
+                and type(next(iter(patch))) is tuple):  # locations or cells, not integers
+            return _shifted_concat(patch, container)
     return merge(apply(function, container))
+
+
+def _shifted_concat(patch: FrozenSet, offsets: Tuple) -> Tuple:
+    """`mapply(lbind(shift, patch), offsets)` for a tuple of offsets and a homogeneous patch of two or
+    more locations or cells: `merge` concatenates each shifted copy in sorted order, and a shift by whole numbers
+    keeps that order, so the patch is sorted once (any other offset goes through `shift` itself, which
+    also raises what it raises)."""
+    ordered = sorted(patch)
+    is_object = _is_object(patch)
+    out: list = []
+    for offset in offsets:
+        di, dj = offset  # what `shift` unpacks first (the patch is not empty)
+        if type(di) is not int or type(dj) is not int:
+            out.extend(_ordered(shift(patch, offset)))
+        elif is_object:
+            out.extend([(v, (i + di, j + dj)) for v, (i, j) in ordered])
+        else:
+            out.extend([(i + di, j + dj) for i, j in ordered])
+    return tuple(out)
 
 
 _NOT_BOUND = object()
@@ -1172,13 +1196,36 @@ def fill(grid: Grid, value: Integer, patch: Patch) -> Grid:
     return tuple(tuple(row) for row in rows)
 
 
+def _plain_cells_on_grid(obj: FrozenSet, h: Integer, w: Integer) -> dict | None:
+    """Location -> colour of the on-grid cells of a set of plain cells ``(int, (int, int))`` (two
+    colours at one location: the larger, as `_paint_map` resolves them); None when an element is not
+    such a cell (the caller then takes the general path, which raises what it raises). One pass that
+    keeps only on-grid cells: for objects much larger than the grid (shifted copies), most fall off."""
+    cells: dict = {}
+    get = cells.get
+    try:
+        for v, (i, j) in obj:
+            if type(v) is not int or type(i) is not int or type(j) is not int:
+                return None
+            if 0 <= i < h and 0 <= j < w:
+                old = get((i, j))
+                if old is None or v > old:
+                    cells[(i, j)] = v
+    except (TypeError, ValueError):  # an element that does not unpack as a cell
+        return None
+    return cells
+
+
 def paint(grid: Grid, obj: Object) -> Grid:
     """Draw an object's on-grid cells onto the grid."""
     h = len(grid)
     w = len(grid[0]) if h else 0
     rows = [row if type(row) is tuple else tuple(row) for row in grid]
     edited: list = [None] * h  # only the rows the object touches are copied and rebuilt
-    for (i, j), v in _paint_map(obj).items():
+    cells = None
+    if type(obj) is frozenset and len(obj) > h * w:  # more cells than the grid has: many off it or clashing
+        cells = _plain_cells_on_grid(obj, h, w)
+    for (i, j), v in (_paint_map(obj) if cells is None else cells).items():
         if 0 <= i < h and 0 <= j < w:
             row = edited[i]
             if row is None:

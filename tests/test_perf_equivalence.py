@@ -452,3 +452,27 @@ def test_mapply_special_cases_match_the_reference(container, patch):
     for fn in (dsl.vfrontier, dsl.hfrontier, dsl.lbind(dsl.shift, patch), dsl.lbind(dsl.shift, tuple(patch)),
                dsl.rbind(dsl.shift, (1, 2)), dsl.lbind(dsl.add, (1, 1))):
         _same(dsl.mapply, ref_mapply, fn, container)
+
+
+# ----------------------------------------------------------- paint of large objects, shifted copies in a tuple
+big_objects = st.one_of(st.frozensets(cells, min_size=20, max_size=150),
+                        st.frozensets(st.one_of(cells, odd), min_size=20, max_size=80))
+small_grids = st.integers(1, 4).flatmap(lambda w: st.lists(st.tuples(*[colours] * w), min_size=1, max_size=4).map(tuple))
+
+
+@settings(max_examples=300, deadline=None)
+@given(small_grids, big_objects)
+def test_paint_of_objects_larger_than_the_grid_matches_the_reference(grid, obj):
+    """More cells than the grid has (`dsl._plain_cells_on_grid`): clashes, cells off the grid, odd elements."""
+    _same(dsl.paint, ref_paint, grid, obj)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.tuples(), st.tuples(locations), st.tuples(locations, locations, locations),
+                 st.tuples(locations, odd), st.tuples(odd, locations),
+                 st.tuples(st.tuples(st.floats(-2, 2, allow_nan=False), coords), locations),
+                 st.tuples(st.tuples(st.booleans(), coords))),
+       st.one_of(patches, mixed, st.frozensets(st.integers(0, 3), max_size=3)))
+def test_mapply_of_shifts_over_a_tuple_matches_the_reference(offsets, patch):
+    """`dsl._shifted_concat`: the patch sorted once, each copy shifted in that order."""
+    _same(dsl.mapply, ref_mapply, dsl.lbind(dsl.shift, patch), offsets)

@@ -164,7 +164,7 @@ def _solvers_options(p: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from harness import print_record, profile_pass
+    from harness import print_record
     from solver_core.limits import LimitError, resolve_out
     from solver_core.pipeline import run_pipeline, save_run
 
@@ -183,6 +183,8 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     if args.profile:
+        from harness import profile_pass  # pyinstrument: imported only for a profile pass
+
         profile = profile_pass(run_pipeline, tasks, replace(settings, out_dir=out_dir / "profile-pass"),
                                workers=args.workers, workload=workload, out_dir=out_dir)
         result.recorder.passes["profile"] = profile.summary()

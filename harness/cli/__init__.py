@@ -43,8 +43,10 @@ def commands_for(selected: Workload) -> dict[str, Command]:
     return found
 
 
-def build_parser(commands: dict[str, Command] | None = None) -> argparse.ArgumentParser:
-    """The parser of `phasebench` (with the default workload's commands unless `commands` are given)."""
+def build_parser(commands: dict[str, Command] | None = None, only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of `phasebench` (with the default workload's commands unless `commands` are given).
+    With `only`, the other commands are listed but their options not configured (their modules'
+    imports are not needed to parse one command line)."""
     if commands is None:
         commands = commands_for(load_workload())
     parser = argparse.ArgumentParser(
@@ -53,7 +55,9 @@ def build_parser(commands: dict[str, Command] | None = None) -> argparse.Argumen
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for cmd in commands.values():
-        cmd.configure(sub.add_parser(cmd.name, help=cmd.help, description=cmd.help))
+        parser_of = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
+        if only is None or cmd.name == only:
+            cmd.configure(parser_of)
     return parser
 
 
@@ -65,7 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"phasebench: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     commands = commands_for(selected)
-    args = build_parser(commands).parse_args(argv)
+    # the command is the first argument (options come after it): only its options are configured
+    args = build_parser(commands, argv[0] if argv and argv[0] in commands else None).parse_args(argv)
     usage_errors: tuple[type[Exception], ...] = (UsageError, *(e for w in _workloads(selected)
                                                                for e in w.usage_errors()))
     try:

@@ -33,14 +33,16 @@ from harness.cli.common import (
     print_outcome,
     run_saved,
 )
-from harness.driver import DEFAULT_BUDGET_S, DEFAULT_MAX_ROUNDS, DEFAULT_ROUNDS
-from harness.stats import MIN_ROUNDS_FOR_CI, TARGET_HALF_WIDTH
 from harness.workload import Command, UsageError, Workload, default_out
 
 DEFAULT_WARMUP = 1
 
 
 def configure(p: argparse.ArgumentParser, workload: Workload) -> None:
+    # imported here: the driver and statistics (NumPy) cost every other command their start-up otherwise
+    from harness.driver import DEFAULT_BUDGET_S, DEFAULT_MAX_ROUNDS, DEFAULT_ROUNDS
+    from harness.stats import MIN_ROUNDS_FOR_CI, TARGET_HALF_WIDTH
+
     add_workload_option(p)
     workload.add_options(p, "compare")
     default = ",".join(workload.default_variants or workload.variants())

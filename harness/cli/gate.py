@@ -28,11 +28,24 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from harness import gate as g
 from harness.cli.common import add_workload_option, check_out_dir
 from harness.workload import Command, Spec, UsageError, Workload
+
+if TYPE_CHECKING:
+    from harness import gate as g
+else:
+    class _Gate:
+        """`harness.gate`, imported on first use: its rules, statistics and renderers cost every other
+        command (`phasebench run`) their start-up otherwise."""
+
+        def __getattr__(self, name: str) -> Any:
+            from harness import gate
+
+            return getattr(gate, name)
+
+    g = _Gate()
 
 AA_SUFFIX = ".aa"
 

@@ -11,6 +11,7 @@ every variant must reproduce baseline's digest exactly for the same seed and dat
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import math
@@ -80,6 +81,8 @@ def run_tasks(settings: RunSettings, tasks: Sequence[Task], *, disposable: bool 
     if disposable:
         with span("worker_setup", startup=True):  # a fresh worker parses the solver library once: show it
             library_programs()
+            # the library and the modules live as long as the worker: the cyclic collector stops walking them
+            gc.freeze()
     with backends(sorted(set(actual.values()))) as opened:
         ctx = Phases(settings, {n: opened[actual[n]] for n in wanted}, cache)
         results = []

@@ -26,8 +26,9 @@ class Variant:
     #: the DAG's outcomes back: `solver_core.pipeline.score.TaskMemo`)
     #: "lean" is "memo" with Python's cyclic garbage collector paused while a sample's DAG and differs run,
     #: and all differs of a sample as one DAG (`score.DifferDag`: calls shared between differs)
-    #: "timer" is "lean" with one step timer per DAG (`evaluate.LazyStepAlarm`: same per-step limits)
-    scoring: Literal["independent", "shared", "memo", "lean", "timer"] = "independent"
+    #: "timer" is "lean" with one step timer per DAG (`evaluate.LazyStepAlarm`: same per-step limits);
+    #: "plan" is "timer" with the batch resolved once per task (`evaluate.DagPlan`, `score.TaskMemo.plan`)
+    scoring: Literal["independent", "shared", "memo", "lean", "timer", "plan"] = "independent"
     #: score the samples of a task concurrently on this backend ("serial" = one after another)
     score_backend: Backend = "serial"
     #: phase1_filter: drop duplicates and candidates the elite pool would refuse BEFORE inlining
@@ -150,13 +151,19 @@ TIMER = register(replace(
     summary="+ one step timer per DAG, set again only when it fires (same per-step limits, no 2 syscalls a step)",
     scoring="timer",
 ))
+PLAN = register(replace(
+    TIMER, name="plan",
+    summary="+ the batch resolved once per task (names, cone, trust; memo only where arguments are stable), "
+            "one loop per DAG",
+    scoring="plan",
+))
 TEXT = register(replace(
     LEAN, name="text",
     summary="lean + candidates rebuilt once, canonical text without AST, sources expanded only for pool entrants",
     text_ops=True,
 ))
 FAST = register(replace(
-    TIMER, name="fast",
+    PLAN, name="fast",
     summary="every step above: shared, memoised work, serial inside a task, whole tasks across processes",
     text_ops=True,
 ))

@@ -1,6 +1,7 @@
 """`evaluate.LazyStepAlarm` (scoring `timer`): the same per-step limits as `StepAlarm` with one timer
-per DAG. A runaway step is that step's `timeout`, the next step gets its full limit, and a step that
-clears, blocks or replaces the alarm cannot switch off the limit of the steps after it."""
+per DAG; `evaluate.run_plan` (scoring `plan`): what `run_dag` gives, the batch resolved once. A
+runaway step is that step's `timeout`, the next step gets its full limit, and a step that clears,
+blocks or replaces the alarm cannot switch off the limit of the steps after it."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ import time
 import pytest
 
 from solver_core import dsl, program
-from solver_core.pipeline.evaluate import Failure, LazyStepAlarm, StepTimeout, run_dag
+from solver_core.generator import GeneratorConfig, generate_batch
+from solver_core.pipeline.evaluate import Failure, LazyStepAlarm, StepTimeout, plan_dag, run_dag, run_plan
+from solver_core.pipeline.score import drop_memo, sample_jobs, score_sample
 from solver_core.program import Step
+from solver_core.solvers import library_programs
+from solver_core.tasks import get_task
 from solver_core.types import Grid
 
 GRID = ((1, 2), (3, 4))
@@ -113,3 +118,48 @@ def test_inactive_without_limit():
         assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
         alarm.disarm()
         alarm.reset()
+
+
+# ------------------------------------------------------------------ plan scoring: the batch resolved once
+@pytest.mark.parametrize("first", ["t_clear_timer", "t_late_timer", "t_block_alarm", "t_ignore_alarm"])
+def test_a_plan_step_cannot_switch_off_the_limit_of_the_next(hostile, first):
+    handler = signal.getsignal(signal.SIGALRM)
+    steps = _steps("t_nap", first, "t_spin", "t_nap", "t_spin")
+    plan = plan_dag(steps, ("I",))
+    assert run_plan(plan, {"I": GRID}, 0.2) == [GRID, GRID, Failure("timeout", 2), GRID, Failure("timeout", 4)]
+    assert signal.getsignal(signal.SIGALRM) is handler
+    assert signal.SIGALRM not in signal.pthread_sigmask(signal.SIG_BLOCK, ())
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("task_id,seed", [("007bbfb7", 0), ("007bbfb7", 3), ("0dfd9992", 1), ("06df4c85", 2)])
+def test_plan_scoring_gives_the_outcomes_of_shared_and_lean_scoring(task_id, seed):
+    """Same outcomes, matches, cells and differ scores on every sample; failures name the same steps."""
+    task = get_task(task_id)
+    batch = generate_batch(task.id, library_programs(), seed, GeneratorConfig(parents=8, mutants=4))
+    scored = {}
+    for strategy in ("shared", "lean", "plan"):
+        drop_memo()
+        scored[strategy] = [score_sample(j) for kind in ("demo", "test")
+                            for j in sample_jobs(task, batch, kind, strategy, True, 60.0)]
+    drop_memo()
+    for strategy in ("lean", "plan"):
+        for mine, ref in zip(scored[strategy], scored["shared"], strict=True):
+            assert (mine.kind, mine.index, mine.outcomes) == (ref.kind, ref.index, ref.outcomes)
+            assert (mine.matched, mine.cells, mine.differs) == (ref.matched, ref.cells, ref.differs)
+
+
+def test_run_plan_equals_run_dag_with_and_without_wanted():
+    task = get_task("0dfd9992")
+    batch = generate_batch(task.id, library_programs(), 5, GeneratorConfig(parents=6, mutants=4))
+    wanted = sorted({c.t_n for c in batch.candidates})
+    for pair in task.demo[:2]:
+        inputs = {"I": pair.input, "S": task.demo_samples}
+        for want in (wanted, None, wanted[:3]):
+            mine = run_plan(plan_dag(batch.steps, ("I", "S"), want), inputs, 60.0)
+            assert _values(mine) == _values(run_dag(batch.steps, inputs, want, 60.0))
+
+
+def _values(values: list) -> list:
+    """Step values with every function (a fresh closure in each run) as one marker."""
+    return ["<function>" if callable(v) else v for v in values]

@@ -316,6 +316,106 @@ def run_dag(steps: Sequence[Step], inputs: Mapping[str, object], wanted: Sequenc
     return values
 
 
+@dataclass(frozen=True, slots=True)
+class DagPlan:
+    """A shared step list resolved once for all the samples of a task (`plan` scoring): the steps to
+    run in ascending order, each step's function and arguments (`(0, value)` a constant, `(1, k)` step
+    k, `(2, name)` an input read per sample) and whether it may run code from outside the DSL.
+    `run_plan(plan, inputs)` gives exactly what `run_dag` gives for the same step list."""
+
+    steps: tuple[Step, ...]
+    wanted: tuple[int, ...] | None
+    calls: Mapping[str, Callable[..., object]] | None
+    order: tuple[int, ...]
+    funcs: tuple[Callable[..., object], ...]
+    args: tuple[tuple[tuple[int, object], ...], ...]
+    watch: tuple[bool, ...]
+    inputs: tuple[str, ...]
+
+
+def plan_dag(steps: Sequence[Step], inputs: Sequence[str], wanted: Sequence[int] | None = None,
+             calls: Mapping[str, Callable[..., object]] | None = None,
+             stable_inputs: Sequence[str] = ()) -> DagPlan:
+    """Resolve `steps` once (see `DagPlan`). `calls` (e.g. `score.TaskMemo`'s memoising wrappers) is
+    called only by the steps whose arguments are all constants, `stable_inputs` or such steps: the
+    others call the primitive itself, as the wrapper would (it memoises only calls of stable objects)."""
+    marks = {name: _InputMark(name) for name in inputs}
+    compiled = compile_steps(steps, marks)
+    order = range(len(compiled)) if wanted is None else sorted(_cone(compiled, wanted))
+    stable: list[bool] = []
+    funcs: list[Callable[..., object]] = []
+    args: list[tuple[tuple[int, object], ...]] = []
+    for step, (fn, step_args) in zip(steps, compiled, strict=True):
+        resolved = tuple((1, a) if kind == "s" else (2, a.name) if type(a) is _InputMark else (0, a)
+                         for kind, a in step_args)
+        stable.append(all((kind == 1 and stable[a]) or (kind == 2 and a in stable_inputs) or kind == 0  # type: ignore[index]
+                          for kind, a in resolved))
+        funcs.append(calls[step.func] if calls is not None and stable[-1] else fn)
+        args.append(resolved)
+    return DagPlan(tuple(steps), None if wanted is None else tuple(wanted), calls, tuple(order), tuple(funcs),
+                   tuple(args), tuple(untrusted_steps(steps, compiled)), tuple(inputs))
+
+
+@dataclass(frozen=True, slots=True)
+class _InputMark:
+    """Where a plan reads an input (a value no program can name)."""
+
+    name: str
+
+
+def _cone(compiled: Sequence[Compiled], wanted: Sequence[int]) -> set[int]:
+    needed: set[int] = set()
+    stack = list(wanted)
+    while stack:
+        k = stack.pop()
+        if k not in needed:
+            needed.add(k)
+            stack.extend(a for kind, a in compiled[k][1] if kind == "s")  # type: ignore[misc]
+    return needed
+
+
+def run_plan(plan: DagPlan, inputs: Mapping[str, object], step_timeout: float | None = None) -> list[object | Failure]:
+    """`run_dag(plan.steps, inputs, plan.wanted, step_timeout, plan.calls, lazy_alarm=True)`, without
+    resolving the steps again and with no function call per step but the primitive's (or its memo's)."""
+    if not all(trusted_code(inputs[name]) for name in plan.inputs):  # an input that is code: the general path
+        return run_dag(plan.steps, inputs, plan.wanted, step_timeout, plan.calls, lazy_alarm=True)
+    values: list[object | Failure] = [None] * len(plan.funcs)
+    funcs, all_args, watch = plan.funcs, plan.args, plan.watch
+    before = Snapshot.take(full=True)
+    try:
+        with LazyStepAlarm(step_timeout) as alarm:
+            armed = Snapshot.take(alarm=True)
+            arm, disarm = alarm.arm, alarm.disarm
+            for k in plan.order:
+                failed: Failure | None = None
+                call_args = []
+                for kind, a in all_args[k]:
+                    if kind == 1:
+                        v = values[a]  # type: ignore[index]
+                        if type(v) is Failure and (failed is None or v.step < failed.step):
+                            failed = v
+                    else:
+                        v = inputs[a] if kind == 2 else a  # type: ignore[index]
+                    call_args.append(v)
+                if failed is not None:
+                    values[k] = failed
+                else:
+                    try:
+                        arm()  # inside the try, as in `_call`
+                        try:
+                            values[k] = funcs[k](*call_args)
+                        finally:
+                            disarm()
+                    except CANDIDATE_ERRORS as exc:
+                        values[k] = _failure(exc, k)
+                if watch[k]:
+                    armed.check_step()
+                    alarm.reset()
+    finally:
+        before.restore()
+    return values
+
+
 def untrusted_steps(steps: Sequence[Step], compiled: Sequence[Compiled]) -> list[bool]:
     """Per step, whether it may run code from outside the DSL module: its primitive (by name: not a
     wrapper `compile_steps` may call instead), a function passed to it, or a value from such a step (a

@@ -38,12 +38,15 @@ from solver_core.pipeline.evaluate import (
     CANDIDATE_ERRORS,
     Failure,
     Outcome,
+    DagPlan,
     Specialised,
     StepTimeout,
     compile_steps,
     dag_outcome,
+    plan_dag,
     program_outcome,
     run_dag,
+    run_plan,
     run_program,
 )
 from solver_core.program import Step, dependencies, namespace, primitives, renumber
@@ -109,8 +112,11 @@ def _run_memo(job: SampleJob, inputs: Mapping[str, object]) -> dict[int, Outcome
     memo = task_memo(job.demo, job.batch.steps)
     wanted = sorted({c.t_n for c in job.batch.candidates})
     hits, misses = memo.hits, memo.misses
-    values = run_dag(job.batch.steps, {**inputs, "S": memo.demo}, wanted, job.step_timeout, memo.calls,
-                     lazy_alarm=job.strategy in LAZY_ALARM_STRATEGIES)
+    if job.strategy in PLAN_STRATEGIES:
+        values = run_plan(memo.plan(wanted), {**inputs, "S": memo.demo}, job.step_timeout)
+    else:
+        values = run_dag(job.batch.steps, {**inputs, "S": memo.demo}, wanted, job.step_timeout, memo.calls,
+                         lazy_alarm=job.strategy in LAZY_ALARM_STRATEGIES)
     handle = current_span()
     handle.add("memo_hits", memo.hits - hits)
     handle.add("memo_misses", memo.misses - misses)
@@ -386,10 +392,12 @@ def combine(batch: Batch, samples: Sequence[SampleScores]) -> Scores:
 _UNSTABLE: tuple[type[BaseException], ...] = (StepTimeout, RecursionError, MemoryError)
 #: Scoring strategies that keep a `TaskMemo` (`lean`: `memo` with the cyclic garbage collector paused).
 #: Each later strategy includes the earlier ones: `timer` is `lean` with one step timer per DAG
-#: (`evaluate.LazyStepAlarm`).
-MEMO_STRATEGIES = ("memo", "lean", "timer")
+#: (`evaluate.LazyStepAlarm`), `plan` is `timer` with the batch resolved once per task
+#: (`TaskMemo.plan`, `evaluate.run_plan`).
+MEMO_STRATEGIES = ("memo", "lean", "timer", "plan")
 LEAN_STRATEGIES = MEMO_STRATEGIES[1:]
 LAZY_ALARM_STRATEGIES = MEMO_STRATEGIES[2:]
+PLAN_STRATEGIES = MEMO_STRATEGIES[3:]
 
 
 class TaskMemo:
@@ -420,6 +428,16 @@ class TaskMemo:
         names = namespace()
         self._stable: set[int] = {id(v) for v in names.values()} | {id(demo)}
         self.calls: dict[str, Callable[..., object]] = {n: self._wrap(fn) for n, fn in primitives().items()}
+        self._plans: dict[tuple[int, ...], DagPlan] = {}
+
+    def plan(self, wanted: Sequence[int]) -> DagPlan:
+        """The task's batch resolved once for every sample (`plan` scoring): steps of `S` and constants
+        through `calls`, every other step straight to its primitive."""
+        key = tuple(wanted)
+        found = self._plans.get(key)
+        if found is None:
+            found = self._plans[key] = plan_dag(self.steps, ("I", "S"), key, self.calls, ("S",))
+        return found
 
     def owns(self, demo: Sequence[tuple[Grid, Grid]], steps: tuple[Step, ...] | None = None) -> bool:
         """Whether `demo` holds the same grid objects as this memo's task (`Task.demo_samples` builds a

@@ -19,6 +19,7 @@ from solver_core.pipeline.inline import (
     differ_text,
     expand,
     expand_once,
+    expand_program,
     inline_problem,
 )
 from solver_core.program import extract
@@ -53,6 +54,7 @@ def test_direct_text_is_the_canonical_source(batches) -> None:
                 refused += 1
                 continue
             assert canonical_direct(program) == canonical_source(program)
+            assert expand_program(program) == expand(canonical_source(program))
             checked += 1
     assert checked > 50
     for program in differ_programs().values():
@@ -65,6 +67,18 @@ def test_rebuilt_once_equals_rebuilt_each_time(batches) -> None:
     for batch in batches:
         scores = _Scores({c.t_n for c in batch.candidates})
         assert rebuild(batch, scores, once=True) == rebuild(batch, scores)  # type: ignore[arg-type]
+
+
+def test_refusal_by_bisection_is_the_same() -> None:
+    from solver_core.pipeline.filter import Rebuilt, refuse_hopeless
+    from solver_core.program import Program, Step
+
+    program = Program((Step("identity", ("I",)),))
+    unique = [Rebuilt(n, program, f"{n:032x}", (n * 7) % 5, (n * 13) % 9) for n in range(120)]
+    stored = [PoolEntry(f"{n:032x}", n % 6, n % 8, 0) for n in range(0, 60, 3)]
+    for bound in (1, 5, 32, 200):
+        for pool in ([], stored):
+            assert refuse_hopeless(unique, pool, bound, bisect=True) == refuse_hopeless(unique, pool, bound)
 
 
 def _files(root: Path) -> dict[str, bytes]:

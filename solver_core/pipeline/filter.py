@@ -15,6 +15,7 @@ surely distinct. Partial scorers flow on.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -64,13 +65,19 @@ def drop_duplicates(candidates: Sequence[Rebuilt]) -> list[Rebuilt]:
 
 
 def refuse_hopeless(unique: Sequence[Rebuilt], stored: Sequence[PoolEntry],
-                    bound: int = POOL_SIZE) -> list[Rebuilt]:
-    """Drop candidates that at least `bound` surely-distinct programs beat on (o_score, cells)."""
+                    bound: int = POOL_SIZE, *, bisect: bool = False) -> list[Rebuilt]:
+    """Drop candidates that at least `bound` surely-distinct programs beat on (o_score, cells). With
+    `bisect`, the better keys are counted by binary search in the sorted keys instead of one by one."""
     # only candidates that will survive inlining's size cap can push others out of the pool
     new_keys = sorted(((c.o_score, c.cells) for c in unique if inline_problem(c.program) is None), reverse=True)
     old_keys = sorted(((e.o_score, e.cells) for e in stored), reverse=True)
+    if bisect:
+        new_keys.reverse()  # ascending: the keys above `key` are those right of bisect_right(keys, key)
+        old_keys.reverse()
 
     def better(keys: list[tuple[int, int]], key: tuple[int, int]) -> int:
+        if bisect:
+            return len(keys) - bisect_right(keys, key)
         return sum(k > key for k in keys)
 
     return [c for c in unique

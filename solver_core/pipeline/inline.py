@@ -128,6 +128,30 @@ def canonical_direct(program: Program, params: tuple[str, ...] = ("S", "I")) -> 
     return canonical_text(program, params)
 
 
+def expand_program(program: Program, params: tuple[str, ...] = ("S", "I"), *,
+                   where: str = "canonical source") -> str:
+    """`expand(canonical_direct(program, params))` read off the DAG (no text parsed): the same post-order
+    walk over the inlined tree's calls, each distinct call once (a shared step is walked once)."""
+    steps: list[Step] = []
+    seen: dict[Step, int] = {}
+    index: dict[int, int] = {}
+
+    def visit(k: int) -> int:
+        if k not in index:
+            step = program.steps[k]
+            call = Step(step.func, tuple(visit(a) if isinstance(a, int) else a for a in step.args))
+            if call not in seen:
+                seen[call] = len(steps)
+                steps.append(call)
+            index[k] = seen[call]
+        return index[k]
+
+    visit(program.output)
+    text = render(Program(tuple(steps)), "solve", params)
+    parse_function(text, where=where)  # the stored form must pass the allow-list
+    return text
+
+
 @lru_cache(maxsize=256)
 def differ_text(program: Program, params: tuple[str, ...]) -> str:
     """`canonical_direct`, memoised by program (a differ's program is the same for every task)."""

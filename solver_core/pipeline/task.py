@@ -28,6 +28,7 @@ from solver_core.pipeline.inline import (
     differ_text,
     expand,
     expand_once,
+    expand_program,
     md5_text,
 )
 from solver_core.pipeline.phases import CHECK_BATT
@@ -199,7 +200,7 @@ def phase1_filter(task: Task, batch: Batch, scores: Scores, ctx: Phases) -> list
         count(candidates_in=len(rebuilt), candidates_out=len(rebuilt))
         return rebuilt
     unique = drop_duplicates(rebuilt)
-    kept = refuse_hopeless(unique, ctx.settings.store.load_pool(task.id))
+    kept = refuse_hopeless(unique, ctx.settings.store.load_pool(task.id), bisect=ctx.settings.variant.text_ops)
     count(candidates_in=len(rebuilt), duplicates=len(rebuilt) - len(unique), refused=len(unique) - len(kept),
           candidates_out=len(kept))
     return kept
@@ -255,9 +256,9 @@ def phase3b_file_ops(task: Task, inlined: Sequence[Inlined], validations: Sequen
                      ctx: Phases) -> tuple[PoolEntry, ...]:
     """Write the winners to the content-addressed store and update the task's elite pool."""
     naive = not ctx.settings.variant.early_filter
-    lazy = ctx.settings.variant.text_ops and not naive  # expanded only if the pool takes it
+    lazy = ctx.settings.variant.text_ops and not naive  # made from the DAG only if the pool takes it
     offered = [(PoolEntry(c.md5, c.rebuilt.o_score, c.rebuilt.cells, v.grade),
-                partial(expand, c.canonical) if lazy else expand(c.canonical))
+                partial(expand_program, c.rebuilt.program) if lazy else expand(c.canonical))
                for c, v in zip(inlined, validations, strict=True)]
     update = ctx.settings.store.update_pool(task.id, offered, write_all=naive)
     count(candidates_in=len(offered), candidates_out=len(update.kept), added=len(update.added),

@@ -136,7 +136,8 @@ def run_pipeline(tasks: Sequence[Task], settings: RunSettings, *, workers: int |
             size = max(1, math.ceil(len(tasks) / (workers * 4)))
             chunks = [list(tasks[i:i + size]) for i in range(0, len(tasks), size)]
             deadline = settings.task_deadline * size if settings.task_deadline else None
-            per_chunk, s = call_in_span("tasks", _map_chunks, settings, chunks, workers, deadline)
+            # no more worker processes than chunks: each one costs a start-up (e.g. one task: one worker)
+            per_chunk, s = call_in_span("tasks", _map_chunks, settings, chunks, min(workers, len(chunks)), deadline)
             results = []
             for chunk, done in zip(chunks, per_chunk, strict=True):
                 if isinstance(done, Lost):  # a task worker died or hung: these tasks again, contained

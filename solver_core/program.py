@@ -14,6 +14,7 @@ else (imports, attributes, dunder names, literals, builtins, keywords, control f
 from __future__ import annotations
 
 import ast
+import keyword
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -231,6 +232,35 @@ def _short(node: ast.AST) -> str:
     except (RecursionError, MemoryError, ValueError):  # a refused expression may be arbitrarily deep
         return f"<{type(node).__name__} too deep to show>"
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def passes_allow_list(program: Program, params: tuple[str, ...] = ("S", "I")) -> bool:
+    """True when `parse_function(render(program, "solve", params))` accepts the text if it is within
+    `MAX_SOURCE_CHARS` (the caller checks the length), read off the program (nothing parsed): calls of
+    primitives, arguments that are earlier steps, inputs, primitives or constants, variable names free.
+    False means "parse it to learn why" (never a verdict alone)."""
+    names = namespace()
+    if not params or len(set(params)) != len(params) or any(p not in INPUTS for p in params):
+        return False
+    targets = {"O", *(f"x{k + 1}" for k in range(len(program.steps) - 1))}
+    if any(t in names or t in params for t in targets):
+        return False
+    calls = primitives()
+    for k, step in enumerate(program.steps):
+        if step.func not in calls or not _plain_name(step.func):
+            return False
+        for arg in step.args:
+            if isinstance(arg, int):
+                if not 0 <= arg < k:
+                    return False
+            elif not ((arg in params or arg in names) and _plain_name(arg)):
+                return False
+    return True
+
+
+def _plain_name(name: str) -> bool:
+    """Python reads `name` as a bare name (an identifier, not a keyword such as `None`)."""
+    return name.isidentifier() and not keyword.iskeyword(name)
 
 
 # ----------------------------------------------------------------------------------- rendering

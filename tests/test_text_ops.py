@@ -63,6 +63,24 @@ def test_direct_text_is_the_canonical_source(batches) -> None:
         assert expand_once(text, "differ") == expand(text, where="differ")
 
 
+def test_allow_list_read_off_the_steps(batches) -> None:
+    from solver_core.program import Program, ProgramFormatError, Step, parse_function, passes_allow_list, render
+
+    programs = [extract(b.steps, c.t_n) for b in batches for c in b.candidates]
+    programs += list(library_programs().values())[:100]
+    for program in programs:
+        if passes_allow_list(program):
+            parse_function(render(program), where="candidate")  # accepted: never a false yes
+    assert all(passes_allow_list(p) for p in programs)
+    bad = [Program((Step("no_such_primitive", ("I",)),)), Program((Step("identity", ("nope",)),)),
+           Program((Step("identity", (0,)),)), Program((Step("identity", ("I",)), Step("identity", ("None",))))]
+    for program in bad:
+        assert not passes_allow_list(program)
+        with pytest.raises(ProgramFormatError):
+            parse_function(render(program), where="bad")
+    assert not passes_allow_list(programs[0], ("I", "I")) and not passes_allow_list(programs[0], ("Q",))
+
+
 def test_rebuilt_once_equals_rebuilt_each_time(batches) -> None:
     for batch in batches:
         scores = _Scores({c.t_n for c in batch.candidates})

@@ -28,6 +28,7 @@ from solver_core.program import (
     ProgramFormatError,
     Step,
     parse_function,
+    passes_allow_list,
     render,
 )
 from solver_core.store import MD5, atomic_write_text
@@ -147,8 +148,11 @@ def expand_program(program: Program, params: tuple[str, ...] = ("S", "I"), *,
         return index[k]
 
     visit(program.output)
-    text = render(Program(tuple(steps)), "solve", params)
-    parse_function(text, where=where)  # the stored form must pass the allow-list
+    expanded = Program(tuple(steps))
+    text = render(expanded, "solve", params)
+    # the stored form must pass the allow-list (read off the steps; parsed when in doubt, to say why)
+    if len(text) > MAX_SOURCE_CHARS or not passes_allow_list(expanded, params):
+        parse_function(text, where=where)
     return text
 
 

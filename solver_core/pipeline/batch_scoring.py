@@ -389,7 +389,7 @@ def match_samples(jobs: Sequence[SampleJob], samples: Sequence[SampleScores], *,
                 # a failure, or a grid of another shape, is no match and scores 0 cells: not in the batch
                 if type(got) is not Failure:
                     scored += 1
-                    if len(got) == h and len(got[0]) == w:  # type: ignore[arg-type]
+                    if len(got) == h and len(got[0]) == w:  # type: ignore[arg-type, index]
                         ts.append(t)
                         cands.append(got)  # type: ignore[arg-type]
             index += [k] * len(ts)
@@ -565,7 +565,7 @@ def measure_pipeline(n_tasks: int, dataset: str = "arc1-train", seed: int = 0) -
             stats = per_phase[kind]
             stats["outcomes"].append(sum(len(smp.outcomes) for smp in samples))
             stats["grids"].append(len(grids))
-            stats["packed"].append(sum(len(g) == len(e) and len(g[0]) == len(e[0]) for g, e in grids))
+            stats["packed"].append(sum(len(g) == len(e) and len(g[0]) == len(e[0]) for g, e in grids))  # type: ignore[arg-type, index]
     summary = {kind: {k: {"median": median(v), "max": max(v), "sum": sum(v)} for k, v in d.items()}
                for kind, d in per_phase.items()}
     return {"dataset": dataset, "tasks": n_tasks, "seed": seed, "per_task_phase": summary,

@@ -260,7 +260,7 @@ def _measure(compiled: list[Compiled], step_timeout: float | None) -> tuple[obje
     with StepAlarm(step_timeout) as alarm:
         for k, (fn, args) in enumerate(compiled):
             work += 1
-            value = _call(fn, [values[a] if kind == "s" else a for kind, a in args], k, alarm)  # type: ignore[index]
+            value = _call(fn, [values[a] if kind == "s" else a for kind, a in args], k, alarm)  # type: ignore[index, call-overload]
             if type(value) is Failure:
                 if value.reason == "timeout" and not alarm.active:
                     raise StepTimeout("enclosing time limit")
@@ -348,7 +348,7 @@ def plan_dag(steps: Sequence[Step], inputs: Sequence[str], wanted: Sequence[int]
     for step, (fn, step_args) in zip(steps, compiled, strict=True):
         resolved = tuple((1, a) if kind == "s" else (2, a.name) if type(a) is _InputMark else (0, a)
                          for kind, a in step_args)
-        stable.append(all((kind == 1 and stable[a]) or (kind == 2 and a in stable_inputs) or kind == 0  # type: ignore[index]
+        stable.append(all((kind == 1 and stable[a]) or (kind == 2 and a in stable_inputs) or kind == 0  # type: ignore[index, call-overload]
                           for kind, a in resolved))
         funcs.append(calls[step.func] if calls is not None and stable[-1] else fn)
         args.append(resolved)
@@ -391,7 +391,7 @@ def run_plan(plan: DagPlan, inputs: Mapping[str, object], step_timeout: float | 
                 call_args = []
                 for kind, a in all_args[k]:
                     if kind == 1:
-                        v = values[a]  # type: ignore[index]
+                        v = values[a]  # type: ignore[index, call-overload]
                         if type(v) is Failure and (failed is None or v.step < failed.step):
                             failed = v
                     else:
@@ -425,7 +425,7 @@ def untrusted_steps(steps: Sequence[Step], compiled: Sequence[Compiled]) -> list
     out: list[bool] = []
     for step, (_fn, args) in zip(steps, compiled, strict=True):
         out.append(not trusted_code(names[step.func]) or any(
-            out[a] if kind == "s" else not trusted_code(a) for kind, a in args))  # type: ignore[index]
+            out[a] if kind == "s" else not trusted_code(a) for kind, a in args))  # type: ignore[index, call-overload]
     return out
 
 
@@ -436,7 +436,7 @@ def _dag_step(k: int, fn: Callable[..., object], args: tuple[tuple[str, object],
     call_args = []
     for kind, a in args:
         if kind == "s":
-            v = values[a]  # type: ignore[index]
+            v = values[a]  # type: ignore[index, call-overload]
             if type(v) is Failure and (failed is None or v.step < failed.step):
                 failed = v
             call_args.append(v)
@@ -488,7 +488,7 @@ class Specialised:
         compiled = compile_steps(program.steps, {**fixed, **placeholder})
         depends: list[bool] = []
         for _fn, args in compiled:
-            depends.append(any((kind == "s" and depends[a]) or (kind == "v" and a in self._free and  # type: ignore[index]
+            depends.append(any((kind == "s" and depends[a]) or (kind == "v" and a in self._free and  # type: ignore[index, call-overload]
                                isinstance(a, str)) for kind, a in args))
         self._plan: list[tuple[bool, Compiled]] = list(zip(depends, compiled, strict=True))
         self._fixed_values: list[object] = []
@@ -497,7 +497,7 @@ class Specialised:
                 self._fixed_values.append(None)
                 continue
             try:
-                self._fixed_values.append(fn(*[self._fixed_values[a] if kind == "s" else a for kind, a in args]))  # type: ignore[index]
+                self._fixed_values.append(fn(*[self._fixed_values[a] if kind == "s" else a for kind, a in args]))  # type: ignore[index, call-overload]
             except StepTimeout:
                 raise
             except CANDIDATE_ERRORS as exc:  # the program's failure, reported when it would have happened
@@ -513,7 +513,7 @@ class Specialised:
             call_args = []
             for kind, a in args:
                 if kind == "s":
-                    call_args.append(values[a])  # type: ignore[index]
+                    call_args.append(values[a])  # type: ignore[index, call-overload]
                 elif isinstance(a, str) and a in self._free:
                     call_args.append(free[a])
                 else:

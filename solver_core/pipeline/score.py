@@ -36,9 +36,9 @@ from solver_core.generator import Batch
 from solver_core.generator import merge as merge_programs
 from solver_core.pipeline.evaluate import (
     CANDIDATE_ERRORS,
+    DagPlan,
     Failure,
     Outcome,
-    DagPlan,
     Specialised,
     StepTimeout,
     compile_steps,
@@ -85,9 +85,9 @@ class SampleScores:
 
 def cell_permille(expected: Grid, got: Outcome) -> int:
     """Share of matching cells in permille; 0 if `got` failed or has another shape."""
-    if type(got) is Failure or len(got) != len(expected) or len(got[0]) != len(expected[0]):  # type: ignore[arg-type]
+    if type(got) is Failure or len(got) != len(expected) or len(got[0]) != len(expected[0]):  # type: ignore[arg-type, index]
         return 0
-    same = sum(len(er) if er == gr else sum(map(eq, er, gr)) for er, gr in zip(expected, got, strict=True))  # type: ignore[arg-type]
+    same = sum(len(er) if er == gr else sum(map(eq, er, gr)) for er, gr in zip(expected, got, strict=True))  # type: ignore[arg-type, misc]
     return same * 1000 // (len(expected) * len(expected[0]))
 
 
@@ -192,7 +192,7 @@ class DifferDag:
             if _reads_c(args, self._fixed):
                 self._fixed.append(_FREE)
             else:
-                self._fixed.append(_step(fn, [self._fixed[a] if kind == "s" else a for kind, a in args]))  # type: ignore[index]
+                self._fixed.append(_step(fn, [self._fixed[a] if kind == "s" else a for kind, a in args]))  # type: ignore[index, call-overload]
 
     def scores(self, grid: Grid) -> tuple[int, ...]:
         """Each differ's score of `grid`, in `differ_programs` order."""
@@ -204,7 +204,7 @@ _FREE = object()  # a fixed-value slot of a step that reads `C`
 
 
 def _reads_c(args: tuple[tuple[str, object], ...], fixed: list[object]) -> bool:
-    return any((kind == "s" and fixed[a] is _FREE) or (kind == "v" and a is _FAILED) for kind, a in args)  # type: ignore[index]
+    return any((kind == "s" and fixed[a] is _FREE) or (kind == "v" and a is _FAILED) for kind, a in args)  # type: ignore[index, call-overload]
 
 
 def _step(fn: Callable[..., object], args: list[object]) -> object:

@@ -457,7 +457,8 @@ def test_mapply_special_cases_match_the_reference(container, patch):
 # ----------------------------------------------------------- paint of large objects, shifted copies in a tuple
 big_objects = st.one_of(st.frozensets(cells, min_size=20, max_size=150),
                         st.frozensets(st.one_of(cells, odd), min_size=20, max_size=80))
-small_grids = st.integers(1, 4).flatmap(lambda w: st.lists(st.tuples(*[colours] * w), min_size=1, max_size=4).map(tuple))
+small_grids = st.integers(1, 4).flatmap(
+    lambda w: st.lists(st.tuples(*[colours] * w), min_size=1, max_size=4).map(tuple))
 
 
 @settings(max_examples=300, deadline=None)

@@ -44,7 +44,7 @@ import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -253,6 +253,10 @@ class Store:
     """The store under one output folder (made absolute once, when the store is made)."""
 
     root: Path
+    #: a folder this store object has made or checked is not checked again by the same object (one
+    #: phase's writes for one task: the `text_ops` strategy); False: every write checks its folders
+    check_once: bool = False
+    _checked: set[Path] = field(default_factory=set, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", Path(os.path.abspath(self.root)))
@@ -280,6 +284,8 @@ class Store:
     def folder(self, path: Path) -> Path:
         """Make sure `path` (a folder inside the store) and every folder above it up to the root are
         real folders, creating the missing ones; a link or file on the way is a `StoreError`."""
+        if self.check_once and path in self._checked:
+            return path
         try:
             parts = path.relative_to(self.root).parts
         except ValueError:
@@ -298,6 +304,8 @@ class Store:
                                          "(links are not followed)") from None
         except OSError as exc:
             raise _os_error(current, exc, "make the folder") from None
+        if self.check_once:
+            self._checked.add(path)
         return path
 
     def _no_link_above(self, path: Path) -> None:
@@ -448,6 +456,7 @@ class Store:
         """Remove the solver files and the (then empty) link folders that an update made for candidates
         that did not stay (call under the task's lock). Only files this update created go: a file that
         was there before may be another pool's."""
+        self._checked.clear()  # folders may go: check them again
         for path in sorted(made - keep, key=lambda p: -len(p.parts)):
             try:
                 if path.suffix == ".py":

@@ -99,8 +99,12 @@ def test_refusal_by_bisection_is_the_same() -> None:
             assert refuse_hopeless(unique, pool, bound, bisect=True) == refuse_hopeless(unique, pool, bound)
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+def _files(root: Path) -> dict[str, object]:
+    """Every file's bytes, link's target and folder under `root`."""
+    import os
+
+    return {str(p.relative_to(root)): os.readlink(p) if p.is_symlink() else p.read_bytes() if p.is_file() else "dir"
+            for p in sorted(root.rglob("*"))}
 
 
 def test_lazy_sources_same_store_only_entrants_made(tmp_path: Path) -> None:
@@ -108,7 +112,7 @@ def test_lazy_sources_same_store_only_entrants_made(tmp_path: Path) -> None:
         return f"def solve(S, I):\n    x1 = identity{n}(I)\n    return x1\n"
 
     entries = [PoolEntry(f"{n:032x}", n % 5, n % 11, n % 3) for n in range(40)]
-    eager, lazy = Store(tmp_path / "eager"), Store(tmp_path / "lazy")
+    eager, lazy = Store(tmp_path / "eager"), Store(tmp_path / "lazy", check_once=True)
     made: list[int] = []
 
     def maker(n: int):
@@ -123,6 +127,32 @@ def test_lazy_sources_same_store_only_entrants_made(tmp_path: Path) -> None:
         assert a == b
     assert _files(tmp_path / "eager") == _files(tmp_path / "lazy")
     assert len(made) == len(set(made)) < 40  # losers never made, entrants once
+
+
+def test_folders_checked_once_same_store_and_links_still_refused(tmp_path: Path) -> None:
+    import os
+
+    from solver_core.store import StoreError
+
+    def offer(start: int) -> list[tuple[PoolEntry, str]]:
+        return [(PoolEntry(f"{n:032x}", n % 4, n % 9, n % 2), f"def solve(S, I):\n    return x{n}\n")
+                for n in range(start, start + 40)]
+
+    for write_all in (False, True):  # write_all removes the losers' folders: checked again after
+        plain, once = tmp_path / f"plain{write_all}", tmp_path / f"once{write_all}"
+        for start in (0, 20, 50):
+            a = Store(plain).update_pool("007bbfb7", offer(start), write_all=write_all)
+            store = Store(once, check_once=True)
+            b = store.update_pool("007bbfb7", offer(start), write_all=write_all)
+            b2 = store.update_pool("007bbfb7", offer(start + 5), write_all=write_all)
+            Store(plain).update_pool("007bbfb7", offer(start + 5), write_all=write_all)
+            assert a.kept == b.kept and b2.kept
+        assert _files(plain) == _files(once)
+    trap = tmp_path / "trap"
+    os.makedirs(trap / "solver_dir")
+    os.symlink(tmp_path, trap / "solver_dir" / "007bbfb7")  # a link where the task folder goes
+    with pytest.raises(StoreError):
+        Store(trap, check_once=True).update_pool("007bbfb7", offer(0))
 
 
 def test_fast_includes_text_ops() -> None:

@@ -66,7 +66,7 @@ class RunSettings:
 
     @property
     def store(self) -> Store:
-        return Store(self.out_dir)
+        return Store(self.out_dir, check_once=self.variant.text_ops)
 
     # Deadlines after which a worker is presumed stuck in code SIGALRM cannot interrupt (a loop in C),
     # killed and replaced: generous multiples of `timeout`, so that they never fire on honest work.

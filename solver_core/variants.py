@@ -48,7 +48,8 @@ class Variant:
     #: batch_scoring`; CuPy on a GPU from the calibrated batch size on, NumPy otherwise)
     match_backend: Literal["python", "array"] = "python"
     #: phase1-4 text work: each distinct candidate rebuilt once, canonical source built as text from the DAG
-    #: (no AST, no cache), a source expanded only when a pool takes it, the differs' sources once per process
+    #: (no AST, no cache), a source expanded only when a pool takes it (from its DAG), the differs' sources once
+    #: per process, store folders checked once per phase and task (`Store.check_once`)
     text_ops: bool = False
 
     @property

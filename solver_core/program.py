@@ -130,10 +130,11 @@ def _text(source: str | bytes, where: str) -> str:
         if len(source) > 4 * MAX_SOURCE_CHARS:
             raise ProgramFormatError(where, None,
                                      f"source of {len(source)} bytes, more than {MAX_SOURCE_CHARS} characters")
+        raw = source
         try:
-            source = source.decode("utf-8")
+            source = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = source[:exc.start].count(b"\n") + 1
+            line = raw[:exc.start].count(b"\n") + 1
             raise ProgramFormatError(where, line, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     if len(source) > MAX_SOURCE_CHARS:
         raise ProgramFormatError(where, None, f"source of {len(source)} characters, more than {MAX_SOURCE_CHARS}")

@@ -427,7 +427,7 @@ class Store:
                     self._link(path, link)
                     written += 2
             merged = {e.md5: e for e in old}
-            sources = {}
+            sources: dict[str, Source] = {}
             for entry, source in offered:
                 merged.setdefault(entry.md5, entry)
                 sources.setdefault(entry.md5, source)

@@ -290,15 +290,7 @@ def run_dag(steps: Sequence[Step], inputs: Mapping[str, object], wanted: Sequenc
     timer calls).
     """
     compiled = compile_steps(steps, inputs, calls)
-    needed: set[int] | None = None
-    if wanted is not None:
-        needed = set()
-        stack = list(wanted)
-        while stack:
-            k = stack.pop()
-            if k not in needed:
-                needed.add(k)
-                stack.extend(a for kind, a in compiled[k][1] if kind == "s")  # type: ignore[misc]
+    needed = None if wanted is None else _cone(compiled, wanted)
     values: list[object | Failure] = [None] * len(compiled)
     before = Snapshot.take(full=True)  # once per DAG: the DSL globals and stop handlers too
     try:
@@ -364,6 +356,7 @@ class _InputMark:
 
 
 def _cone(compiled: Sequence[Compiled], wanted: Sequence[int]) -> set[int]:
+    """The steps the `wanted` outputs depend on (themselves included)."""
     needed: set[int] = set()
     stack = list(wanted)
     while stack:

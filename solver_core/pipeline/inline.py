@@ -122,7 +122,7 @@ def canonical_text(program: Program, params: tuple[str, ...] = ("S", "I")) -> st
 def canonical_direct(program: Program, params: tuple[str, ...] = ("S", "I")) -> str:
     """`canonical_source(program, params)` built as text from the DAG (no parse, no AST, no cache): a
     program's arguments are names and earlier steps only, so `ast.unparse` of the inlined tree is
-    exactly `canonical_text` (tests/test_inline_direct.py checks it on every generated candidate)."""
+    exactly `canonical_text` (tests/test_text_ops.py checks it on generated candidates)."""
     problem = inline_problem(program)
     if problem:
         raise InlineTooLarge(problem)

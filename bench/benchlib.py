@@ -25,16 +25,38 @@ def _env_list(name: str, default: str) -> list[str]:
     return [x.strip() for x in os.environ.get(name, default).split(",") if x.strip()]
 
 
+#: Environment variables with a bad value, one line each; `check_environment` (called by
+#: ``bench/conftest.py`` before any benchmark runs) turns them into one usage error.
+ENV_PROBLEMS: list[str] = []
+
+
+def _env_number(name: str, default: str, kind: type[int] | type[float], minimum: float) -> Any:
+    """A number from the environment (`default` when unset); a bad one is noted in `ENV_PROBLEMS`
+    (the default stands in until `check_environment` refuses it)."""
+    text = os.environ.get(name, "").strip() or default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = None
+    if value is None or not value >= minimum:
+        ENV_PROBLEMS.append(f"{name}={text}: expected {'an integer' if kind is int else 'a number'} >= {minimum:g}")
+        return kind(default)
+    return value
+
+
 BENCH_TASKS = tuple(_env_list("PHASEBENCH_BENCH_TASKS", "007bbfb7,00d62c1b"))
-BENCH_PARENTS = int(os.environ.get("PHASEBENCH_BENCH_PARENTS", "16"))
-BENCH_MUTANTS = int(os.environ.get("PHASEBENCH_BENCH_MUTANTS", "4"))
+BENCH_PARENTS = _env_number("PHASEBENCH_BENCH_PARENTS", "16", int, 1)
+BENCH_MUTANTS = _env_number("PHASEBENCH_BENCH_MUTANTS", "4", int, 1)
 BENCH_SEED = 0
 BENCH_TIMEOUT = 5.0
-ROUNDS_OVERRIDE = os.environ.get("PHASEBENCH_BENCH_ROUNDS")
+#: ``PHASEBENCH_BENCH_ROUNDS``: every benchmark runs exactly this many rounds (None: unset)
+ROUNDS_OVERRIDE: str | None = None
+if os.environ.get("PHASEBENCH_BENCH_ROUNDS", "").strip():
+    ROUNDS_OVERRIDE = str(_env_number("PHASEBENCH_BENCH_ROUNDS", "1", int, 1))
 #: Worker processes of the end-to-end runs: 1 by default, so that a parallel variant's time measures its
 #: algorithms, not how many cores are free at that moment (with 2 workers a neighbour's burst moved
 #: `fast`'s time by several times between two sessions; the gate runs with one worker for the same reason).
-BENCH_WORKERS = int(os.environ.get("PHASEBENCH_BENCH_WORKERS", "1"))
+BENCH_WORKERS = _env_number("PHASEBENCH_BENCH_WORKERS", "1", int, 1)
 #: Warm-up rounds of the pipeline benchmarks (first calls: imports in workers, caches, page cache); they
 #: also time a round for `spread_rounds`.
 WARMUP_ROUNDS = 2
@@ -48,6 +70,18 @@ MAX_PIPELINE_ROUNDS = 40
 #: unchanged tree differed by up to +173% there (17 of 33 pipeline benchmarks beyond 15%), on /dev/shm by
 #: at most 11% (none beyond 15%). Set it to a disk folder to benchmark the disk on purpose.
 SCRATCH_ENV = "PHASEBENCH_BENCH_SCRATCH"
+
+
+def check_environment() -> None:
+    """Refuse bad ``PHASEBENCH_BENCH_*`` values before any benchmark runs: one `pytest.UsageError`
+    naming each variable and value."""
+    problems = list(ENV_PROBLEMS)
+    try:
+        scratch_parent()
+    except pytest.UsageError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise pytest.UsageError("; ".join(problems))
 
 
 def scratch_parent() -> str | None:
@@ -70,7 +104,7 @@ def bench_rounds(default: int) -> int:
 #: spread over that time, so that a burst of a neighbour's work (tens to hundreds of ms on a shared host)
 #: reaches fewer than half of them and cannot move the median. With fixed rounds, many benchmarks measured
 #: for 1-25 ms in all; two quiet sessions of an unchanged tree then differed by +20% on one of them.
-MIN_MEASURE_S = float(os.environ.get("PHASEBENCH_BENCH_MIN_TIME", "0.5"))
+MIN_MEASURE_S = _env_number("PHASEBENCH_BENCH_MIN_TIME", "0.5", float, 0)
 
 
 def spread_rounds(one_round_s: float, minimum: int, maximum: int) -> int:

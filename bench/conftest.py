@@ -31,7 +31,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchlib import BENCH_MUTANTS, BENCH_PARENTS, BENCH_TASKS, BenchWorkload, PhaseBench, scratch_parent
+from benchlib import (
+    BENCH_MUTANTS,
+    BENCH_PARENTS,
+    BENCH_TASKS,
+    BenchWorkload,
+    PhaseBench,
+    check_environment,
+    scratch_parent,
+)
 
 from harness.benchjson import json_section
 
@@ -48,6 +56,11 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Mod
     if any(file_path.match(p) for p in patterns):
         return None
     return pytest.Module.from_parent(parent, path=file_path)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Bad ``PHASEBENCH_BENCH_*`` values: one usage error before anything is collected or run."""
+    check_environment()
 
 
 # ---------------------------------------------------------------------------------- JSON hooks

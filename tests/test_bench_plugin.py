@@ -216,3 +216,16 @@ def test_rounds_are_spread_over_the_minimum_measuring_time(monkeypatch: pytest.M
     assert benchlib.spread_rounds(0.001, 5, 40) == 3
     calls: list[int] = []
     assert benchlib.time_one_round(lambda x: calls.append(x), lambda: ((7,), {})) >= 0 and calls == [7, 7]
+
+
+def test_bad_bench_environment_is_one_usage_error_before_any_work(tmp_path: Path) -> None:
+    env = {**os.environ, "PHASEBENCH_BENCH_MIN_TIME": "abc", "PHASEBENCH_BENCH_ROUNDS": "0",
+           "PHASEBENCH_BENCH_WORKERS": "-2", "PHASEBENCH_BENCH_SCRATCH": str(tmp_path / "missing")}
+    done = _pytest("bench/bench_dsl.py", "-q", f"--benchmark-json={tmp_path / 'out.json'}", env=env)
+    out = done.stdout + done.stderr
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR, out[-2000:]
+    assert "PHASEBENCH_BENCH_MIN_TIME=abc: expected a number >= 0" in out
+    assert "PHASEBENCH_BENCH_ROUNDS=0: expected an integer >= 1" in out
+    assert "PHASEBENCH_BENCH_WORKERS=-2: expected an integer >= 1" in out
+    assert "missing: not a writable folder" in out and "Traceback" not in out
+    assert not (tmp_path / "out.json").exists()  # nothing ran, nothing written

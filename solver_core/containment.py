@@ -22,7 +22,6 @@ signals, swap the SIGALRM handler, rebind module globals, write gigabytes to std
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import io
 import os
 import signal
@@ -267,7 +266,7 @@ def _prctl(option: int, value: int) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)  # the running process: libc is loaded (no `ldconfig` run)
         return libc.prctl(option, value, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False

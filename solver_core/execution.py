@@ -313,6 +313,44 @@ class ProcessBackend(PoolBackend):
             self._pool = None
 
 
+class ForkBackend(ProcessBackend):
+    """`ProcessBackend` (the same containment) with workers forked from this process: no interpreter
+    start and no imports per worker, and what `preload` loads here before the fork (e.g. the parsed solver
+    library) every worker has without loading it again. Where `fork` is not offered, or a profiler or tracer
+    runs in this process, its workers start as `ProcessBackend`'s do."""
+
+    name = "forked"
+
+    def __init__(self, workers: int = 2, preload: Callable[[], object] | None = None) -> None:
+        super().__init__(workers)
+        self._preload = preload
+
+    def _start_pool(self) -> Any:
+        if not fork_available() or sys.getprofile() is not None or sys.gettrace() is not None:
+            # a profiler, tracer or debugger here (e.g. a profile pass): its half-copied state would follow a
+            # fork into the workers, so they start afresh, as in `ProcessBackend`
+            return super()._start_pool()
+        import multiprocessing
+
+        from loky import ProcessPoolExecutor
+
+        if self._preload is not None:
+            self._preload()
+        pool = ProcessPoolExecutor(max_workers=self.workers, initializer=limit_worker,
+                                   context=multiprocessing.get_context("fork"))
+        pool.submit(worker_ready).result()
+        return pool
+
+
+def fork_available() -> bool:
+    """Whether this platform can fork worker processes (POSIX, not macOS's default restrictions)."""
+    import multiprocessing
+
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+
+
 # ------------------------------------------------------------------------------------ registry
 @dataclass(frozen=True)
 class BackendInfo:
@@ -361,6 +399,8 @@ register_backend("serial", lambda workers, **_: SandboxBackend(1),
 register_backend("threads", lambda workers, **_: ThreadBackend(workers), "a thread pool (no containment)")
 register_backend("processes", lambda workers, **_: ProcessBackend(workers),
                  "a loky process pool; stuck or dead workers' items go to a sandbox")
+register_backend("forked", lambda workers, preload=None, **_: ForkBackend(workers, preload),
+                 "a loky process pool forked from the running process (no start-up per worker); as processes")
 register_backend("sandbox", lambda workers, **_: SandboxBackend(workers),
                  "pebble worker processes with deadlines, killed and replaced")
 

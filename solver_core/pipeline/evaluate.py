@@ -204,14 +204,18 @@ Compiled = tuple[Callable[..., object], tuple[tuple[str, object], ...]]
 
 
 def compile_steps(steps: Sequence[Step], inputs: Mapping[str, object],
-                  calls: Mapping[str, Callable[..., object]] | None = None) -> list[Compiled]:
+                  calls: Mapping[str, Callable[..., object]] | None = None,
+                  values: Mapping[str, object] | None = None) -> list[Compiled]:
     """Resolve every name once: primitives, constants and the sample's inputs.
 
     `calls`: the function each step calls, by primitive name (e.g. memoising wrappers of the
-    primitives, `score.TaskMemo`); None = the primitives themselves. Arguments are never wrapped.
+    primitives, `score.TaskMemo`); None = the primitives themselves. `values`: what a name used as an
+    argument is (e.g. `nested.NestedMemo.values`); None = `namespace()`.
     """
     names = namespace()
     funcs = names if calls is None else calls
+    if values is not None:
+        names = values
 
     def resolve(arg: Arg) -> tuple[str, object]:
         if isinstance(arg, int):
@@ -327,12 +331,13 @@ class DagPlan:
 
 def plan_dag(steps: Sequence[Step], inputs: Sequence[str], wanted: Sequence[int] | None = None,
              calls: Mapping[str, Callable[..., object]] | None = None,
-             stable_inputs: Sequence[str] = ()) -> DagPlan:
+             stable_inputs: Sequence[str] = (), values: Mapping[str, object] | None = None) -> DagPlan:
     """Resolve `steps` once (see `DagPlan`). `calls` (e.g. `score.TaskMemo`'s memoising wrappers) is
     called only by the steps whose arguments are all constants, `stable_inputs` or such steps: the
-    others call the primitive itself, as the wrapper would (it memoises only calls of stable objects)."""
+    others call the primitive itself, as the wrapper would (it memoises only calls of stable objects).
+    `values`: as in `compile_steps`."""
     marks = {name: _InputMark(name) for name in inputs}
-    compiled = compile_steps(steps, marks)
+    compiled = compile_steps(steps, marks, values=values)
     order = range(len(compiled)) if wanted is None else sorted(_cone(compiled, wanted))
     stable: list[bool] = []
     funcs: list[Callable[..., object]] = []

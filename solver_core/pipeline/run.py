@@ -93,13 +93,21 @@ def run_tasks(settings: RunSettings, tasks: Sequence[Task], *, disposable: bool 
         return results
 
 
+def _preload_worker_state() -> None:
+    """What every task worker loads first (`worker_setup`), loaded once here: a backend that forks its
+    workers from this process (`forked`) calls it before the fork, so that they start with it."""
+    library_programs()
+    gc.freeze()
+
+
 def _map_chunks(settings: RunSettings, chunks: Sequence[list[Task]], workers: int,
                 deadline: float | None) -> tuple[list[list[TaskResult] | Lost], SpanHandle]:
     """The `tasks` section: chunks of whole tasks on the variant's task backend (called as a phase frame,
     so that a profile names what its main process did while no worker was busy)."""
     handle = current_span()
     handle.set(workers=workers)
-    with make_backend(settings.variant.task_backend, workers, scheduler=settings.scheduler) as backend:
+    with make_backend(settings.variant.task_backend, workers, scheduler=settings.scheduler,
+                      preload=_preload_worker_state) as backend:
         work = partial(run_tasks, settings, disposable=True)
         return backend.map(work, chunks, chunksize=1, deadline=deadline), handle
 

@@ -49,6 +49,7 @@ from solver_core.pipeline.evaluate import (
     run_plan,
     run_program,
 )
+from solver_core.pipeline.nested import NestedMemo
 from solver_core.program import Step, dependencies, namespace, primitives, renumber
 from solver_core.tasks import Pair, Task
 from solver_core.types import Grid
@@ -113,7 +114,12 @@ def _run_memo(job: SampleJob, inputs: Mapping[str, object]) -> dict[int, Outcome
     wanted = sorted({c.t_n for c in job.batch.candidates})
     hits, misses = memo.hits, memo.misses
     if job.strategy in PLAN_STRATEGIES:
-        values = run_plan(memo.plan(wanted), {**inputs, "S": memo.demo}, job.step_timeout)
+        try:
+            values = run_plan(memo.plan(wanted, job.strategy in NESTED_STRATEGIES), {**inputs, "S": memo.demo},
+                              job.step_timeout)
+        finally:
+            if memo.nested is not None:
+                memo.nested.clear()  # its table pins this DAG's values: one DAG at a time
     else:
         values = run_dag(job.batch.steps, {**inputs, "S": memo.demo}, wanted, job.step_timeout, memo.calls,
                          lazy_alarm=job.strategy in LAZY_ALARM_STRATEGIES)
@@ -393,11 +399,13 @@ _UNSTABLE: tuple[type[BaseException], ...] = (StepTimeout, RecursionError, Memor
 #: Scoring strategies that keep a `TaskMemo` (`lean`: `memo` with the cyclic garbage collector paused).
 #: Each later strategy includes the earlier ones: `timer` is `lean` with one step timer per DAG
 #: (`evaluate.LazyStepAlarm`), `plan` is `timer` with the batch resolved once per task
-#: (`TaskMemo.plan`, `evaluate.run_plan`).
-MEMO_STRATEGIES = ("memo", "lean", "timer", "plan")
+#: (`TaskMemo.plan`, `evaluate.run_plan`), `nested` is `plan` with a few primitives memoised where they run
+#: inside other primitives (`nested.NestedMemo`).
+MEMO_STRATEGIES = ("memo", "lean", "timer", "plan", "nested")
 LEAN_STRATEGIES = MEMO_STRATEGIES[1:]
 LAZY_ALARM_STRATEGIES = MEMO_STRATEGIES[2:]
 PLAN_STRATEGIES = MEMO_STRATEGIES[3:]
+NESTED_STRATEGIES = MEMO_STRATEGIES[4:]
 
 
 class TaskMemo:
@@ -428,15 +436,24 @@ class TaskMemo:
         names = namespace()
         self._stable: set[int] = {id(v) for v in names.values()} | {id(demo)}
         self.calls: dict[str, Callable[..., object]] = {n: self._wrap(fn) for n, fn in primitives().items()}
-        self._plans: dict[tuple[int, ...], DagPlan] = {}
+        self._plans: dict[tuple[tuple[int, ...], bool], DagPlan] = {}
+        #: `nested` scoring: the wrappers its plans' arguments name (made at the first such plan)
+        self.nested: NestedMemo | None = None
 
-    def plan(self, wanted: Sequence[int]) -> DagPlan:
+    def plan(self, wanted: Sequence[int], nested: bool = False) -> DagPlan:
         """The task's batch resolved once for every sample (`plan` scoring): steps of `S` and constants
-        through `calls`, every other step straight to its primitive."""
-        key = tuple(wanted)
+        through `calls`, every other step straight to its primitive; `nested`: arguments naming one of
+        `nested.NESTED` get its memoising wrapper (`nested` scoring; `self.nested.clear()` after each DAG)."""
+        key = (tuple(wanted), nested)
         found = self._plans.get(key)
         if found is None:
-            found = self._plans[key] = plan_dag(self.steps, ("I", "S"), key, self.calls, ("S",))
+            values = None
+            if nested:
+                if self.nested is None:
+                    self.nested = NestedMemo()
+                    self._stable.update(id(v) for v in self.nested.values.values())  # constants, as the primitives
+                values = self.nested.values
+            found = self._plans[key] = plan_dag(self.steps, ("I", "S"), key[0], self.calls, ("S",), values)
         return found
 
     def owns(self, demo: Sequence[tuple[Grid, Grid]], steps: tuple[Step, ...] | None = None) -> bool:

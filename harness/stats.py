@@ -23,8 +23,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-import numpy as np
-
 Statistic = Literal["ratio of medians", "median of ratios"]
 
 #: The one statistic of comparison reports (`phasebench compare`, `report`): the median over rounds of
@@ -92,6 +90,8 @@ def median(xs: Sequence[float]) -> float:
     """The median of `xs` (mean of the two middle values for an even count); ValueError when empty."""
     if len(xs) == 0:
         raise ValueError("median of an empty sequence")
+    import numpy as np  # here, not at import: a command that prints one run record never loads numpy
+
     return float(np.median(np.asarray(xs, dtype=float)))
 
 
@@ -99,6 +99,8 @@ def quantiles(xs: Sequence[float], qs: Sequence[float] = (0.25, 0.5, 0.75)) -> l
     """Linear-interpolated quantiles of `xs` (for spreads such as the interquartile range)."""
     if len(xs) == 0:
         raise ValueError("quantiles of an empty sequence")
+    import numpy as np
+
     return [float(q) for q in np.quantile(np.asarray(xs, dtype=float), list(qs))]
 
 
@@ -126,6 +128,8 @@ def ratio_ci(
     per-round ratios; paired only). Vectorised with numpy: ``resamples × n`` indices in one draw.
     With one round the interval is the point itself; a zero baseline median gives a NaN ratio.
     """
+    import numpy as np
+
     b = np.asarray(baseline, dtype=float)
     v = np.asarray(variant, dtype=float)
     if b.ndim != 1 or v.ndim != 1 or len(b) == 0 or len(v) == 0:
@@ -203,6 +207,8 @@ def spread(xs: Sequence[float]) -> Spread:
     """Median, quartiles, min, max and the outlier count of `xs` (ValueError when empty)."""
     if len(xs) == 0:
         raise ValueError("spread of an empty sequence")
+    import numpy as np
+
     a = np.asarray(xs, dtype=float)
     q1, med, q3 = (float(q) for q in np.quantile(a, [0.25, 0.5, 0.75]))
     fence = OUTLIER_IQR * (q3 - q1)

@@ -40,8 +40,10 @@ def fsync_dir(folder: str | os.PathLike[str]) -> None:
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, encoding: str = "utf-8",
-                 mode: int | None = None, prefix: str | None = None, durable: bool = True) -> Path:
-    """Write `data` (text is encoded with `encoding`) to `path` atomically; folders are created.
+                 mode: int | None = None, prefix: str | None = None, durable: bool = True,
+                 make_folders: bool = True) -> Path:
+    """Write `data` (text is encoded with `encoding`) to `path` atomically; folders are created
+    (`make_folders=False`: the caller has just made sure the folder exists, e.g. the store).
 
     `mode`: the file's permission bits (default ``0o644 & ~umask``). `prefix`: the temporary file's
     name prefix (default ``.<name>.``; the store names its temporaries by pid to clean up after
@@ -49,7 +51,8 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, encoding: s
     survives an OS crash; False: atomic only (see the module docstring). Returns the path.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if make_folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode(encoding) if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=prefix or f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

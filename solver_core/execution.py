@@ -9,7 +9,9 @@ Containment. Candidate programs are generated code: they may loop in C, exhaust 
 their process (`os._exit`). Pure-Python runaways are stopped inside any process by SIGALRM limits
 (`solver_core.pipeline.evaluate`); for the rest, work runs in processes that can die:
 - `ProcessBackend` (loky, cloudpickle) detects a dead worker or a chunk past its deadline, kills the
-  pool and hands the unfinished items to a sandbox;
+  pool and hands the unfinished items to a sandbox; `ForkBackend` (`forked`) is the same with workers
+  forked from the running process, which start with its modules and whatever it preloaded (no
+  interpreter start, imports or solver-library parse per worker);
 - `SandboxBackend` (pebble) gives each chunk a deadline, kills and replaces a worker that overruns
   it or dies, and retries the chunk's items one by one; an item that still fails is returned as a
   `Lost` value, which the caller turns into a recorded failure. Nothing is silently dropped.

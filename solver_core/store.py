@@ -105,15 +105,18 @@ def temp_prefix() -> str:
     return f"{TMP}{owner_tag()}-{os.getpid()}-"
 
 
-def atomic_write_text(path: Path, text: str, durable: bool = True) -> None:
+def atomic_write_text(path: Path, text: str, durable: bool = True, *, make_folders: bool = True) -> None:
     """Write `text` to `path` atomically, and durably unless `durable` is False (`harness.atomic.write_atomic`),
-    with a temporary named by owner and pid. OS errors propagate (callers outside the store may tolerate them)."""
-    write_atomic(path, text, prefix=temp_prefix(), durable=durable)
+    with a temporary named by owner and pid. OS errors propagate (callers outside the store may tolerate them).
+    `make_folders=False`: the caller has just made sure the folder exists (`Store.folder`)."""
+    write_atomic(path, text, prefix=temp_prefix(), durable=durable, make_folders=make_folders)
 
 
-def atomic_link(target: Path, link: Path) -> None:
-    """Create (or replace) `link` as a RELATIVE symbolic link to `target`, atomically."""
-    link.parent.mkdir(parents=True, exist_ok=True)
+def atomic_link(target: Path, link: Path, *, make_folders: bool = True) -> None:
+    """Create (or replace) `link` as a RELATIVE symbolic link to `target`, atomically (`make_folders`: as in
+    `atomic_write_text`)."""
+    if make_folders:
+        link.parent.mkdir(parents=True, exist_ok=True)
     relative = os.path.relpath(target, link.parent)
     tmp = link.parent / f"{temp_prefix()}{secrets.token_hex(4)}-link"
     os.symlink(relative, tmp)
@@ -374,14 +377,14 @@ class Store:
     def _write(self, path: Path, text: str, durable: bool = True) -> None:
         self.folder(path.parent)
         try:
-            atomic_write_text(path, text, durable)
+            atomic_write_text(path, text, durable, make_folders=False)  # `folder` made it: no second mkdir
         except OSError as exc:
             raise _os_error(path, exc, "write") from None
 
     def _link(self, target: Path, link: Path) -> None:
         self.folder(link.parent)
         try:
-            atomic_link(target, link)
+            atomic_link(target, link, make_folders=False)
         except OSError as exc:
             raise _os_error(link, exc, "link") from None
 

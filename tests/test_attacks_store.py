@@ -388,11 +388,11 @@ def test_write_errors_are_one_clean_store_error_and_the_store_stays_consistent(t
         real = store_module.atomic_write_text
         count = [0]
 
-        def failing(path, text, durable=True, _real=real, _count=count, _k=k):
+        def failing(path, text, durable=True, *, make_folders=True, _real=real, _count=count, _k=k):
             _count[0] += 1
             if _count[0] >= _k:
                 raise OSError(code, os.strerror(code), str(path))
-            return _real(path, text, durable)
+            return _real(path, text, durable, make_folders=make_folders)
 
         monkeypatch.setattr(store_module, "atomic_write_text", failing)
         with pytest.raises(StoreError) as info:

@@ -16,7 +16,9 @@ Strategies: `independent` (each candidate's program on its own), `shared` (the b
 sample) and `memo` (the shared DAG through the task's `TaskMemo`: steps that read only `S` and
 constants run once per task instead of once per sample, and validation reads the DAG's outcomes back
 instead of running every solver again) and `lean` (`memo` with the cyclic garbage collector paused
-while a sample runs, and every differ of a sample in one `DifferDag`).
+while a sample runs, and every differ of a sample in one `DifferDag`); `timer`, `plan` and `nested` are
+`lean` with cheaper machinery (one step timer per DAG; the batch resolved once per task; a few primitives
+memoised by identity where they run inside others: `nested.NestedMemo`).
 """
 
 from __future__ import annotations

@@ -59,10 +59,13 @@ class Point:
         return self.parents * (self.mutants + 1)
 
 
-def measure(variant: str, tasks: int, parents: int, mutants: int, workers: int, sweep: str) -> Point:
-    """One `phasebench run` as a child process, measured from outside."""
+def measure(variant: str, tasks: int, parents: int, mutants: int, workers: int, sweep: str,
+            work: Path | None = None) -> Point:
+    """One `phasebench run` as a child process, measured from outside, its output in a fresh folder under
+    `work` (left there: the caller deletes `work` when all runs are done, because deleting a few thousand
+    files slows the next run's file operations on a disk mounted with `discard`)."""
     with tempfile.TemporaryDirectory(prefix="scaling-") as tmp:
-        out = Path(tmp) / "run"
+        out = Path(tempfile.mkdtemp(prefix=f"{variant}-", dir=work or tmp)) / "run"
         cmd = [sys.executable, "-c", "import sys; from harness.cli import main; sys.exit(main())", "run",
                "--tasks", str(tasks), "--variant", variant,
                "--workers", str(workers), "--parents", str(parents), "--mutants", str(mutants), "--out", str(out)]
@@ -86,17 +89,18 @@ def sweep(args: argparse.Namespace, done: list[Point], save: Any) -> list[Point]
     plan = [("tasks", n, *TASK_SWEEP_SIZE) for n in args.tasks]
     plan += [("size", args.size_tasks, parents, mutants) for parents, mutants in args.sizes]
     points = list(done)
-    for kind, n, parents, mutants in plan:
-        for variant in args.variants:
-            if variant == "baseline" and n > args.max_baseline_tasks:
-                continue
-            if (kind, variant, n, parents, mutants) in have:
-                continue
-            p = measure(variant, n, parents, mutants, args.workers, kind)
-            print(f"{kind:>5} {variant:<9} tasks={n:<4} {parents}x{mutants:<3} candidates={p.candidates:<7} "
-                  f"wall={p.wall_s:8.2f}s cpu={p.cpu_s:8.2f}s rss={p.max_rss_kb / 1024:6.0f}MB", flush=True)
-            points.append(p)
-            save(points)
+    with tempfile.TemporaryDirectory(prefix="scaling-runs-") as work:  # every run's output, deleted at the end
+        for kind, n, parents, mutants in plan:
+            for variant in args.variants:
+                if variant == "baseline" and n > args.max_baseline_tasks:
+                    continue
+                if (kind, variant, n, parents, mutants) in have:
+                    continue
+                p = measure(variant, n, parents, mutants, args.workers, kind, Path(work))
+                print(f"{kind:>5} {variant:<9} tasks={n:<4} {parents}x{mutants:<3} candidates={p.candidates:<7} "
+                      f"wall={p.wall_s:8.2f}s cpu={p.cpu_s:8.2f}s rss={p.max_rss_kb / 1024:6.0f}MB", flush=True)
+                points.append(p)
+                save(points)
     return points
 
 

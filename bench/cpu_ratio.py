@@ -4,6 +4,7 @@ process tree (`os.wait4`, as `/usr/bin/time` counts it), start-up included (issu
 
     python bench/cpu_ratio.py --tasks 20 --rounds 4                 # fast against baseline
     python bench/cpu_ratio.py --tasks 40 --rounds 2 --variants fast # one variant: candidates per CPU-second
+    python bench/cpu_ratio.py --work /dev/shm                       # outputs in RAM: the disk out of the measure
 
 Prints every run (user, sys, wall, peak RSS, digest) and, for two variants, the per-round ratio and its
 median. The order inside a round alternates, so that a drift of machine speed hits both sides. Not a
@@ -33,13 +34,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--parents", type=int, default=32)
     p.add_argument("--mutants", type=int, default=8)
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--work", type=Path, default=None,
+                   help="where the runs' outputs go (default: the system's temporary folder; /dev/shm keeps the "
+                        "disk out of the measure)")
     args = p.parse_args(argv)
     variants = [v for v in args.variants.split(",") if v]
     if not 1 <= len(variants) <= 2 or args.rounds < 1 or args.tasks < 1:
         p.error("--variants: one or two names; --rounds and --tasks: at least 1")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     runs: dict[str, list[Point]] = {v: [] for v in variants}
-    with tempfile.TemporaryDirectory(prefix="cpu-ratio-") as work:
+    if args.work is not None and not args.work.is_dir():
+        p.error(f"--work {args.work}: not a folder")
+    with tempfile.TemporaryDirectory(prefix="cpu-ratio-", dir=args.work) as work:
         for r in range(args.rounds):
             for v in variants if r % 2 == 0 else variants[::-1]:
                 pt = measure(v, args.tasks, args.parents, args.mutants, args.workers, "ratio", Path(work))

@@ -113,8 +113,7 @@ def atomic_write_text(path: Path, text: str, durable: bool = True, *, make_folde
 
 
 def atomic_link(target: Path, link: Path, *, make_folders: bool = True) -> None:
-    """Create (or replace) `link` as a RELATIVE symbolic link to `target`, atomically (`make_folders`: as in
-    `atomic_write_text`)."""
+    """Create (or replace) `link` as a RELATIVE symbolic link to `target`, atomically (`make_folders`: as above)."""
     if make_folders:
         link.parent.mkdir(parents=True, exist_ok=True)
     relative = os.path.relpath(target, link.parent)

@@ -165,8 +165,8 @@ def markdown(points: Sequence[Point], variants: Sequence[str], meta: dict[str, A
         lines.append("")
     lines += ["## Linearity", "", *linearity_notes(points, variants), "",
               "Where and why it is not a straight line:", "",
-              "- Start-up is fixed (interpreters, imports, the solver library parsed in every worker): one "
-              "small task costs more per task than many, most for `fast`, which starts two workers.",
+              "- Start-up is fixed (the interpreter, imports, the dataset and the solver library, once in the "
+              "main process: `fast`'s workers are forked from it): one small task costs more per task than many.",
               "- Tasks differ in cost (a few mutants build huge intermediates), so the first N tasks by id are "
               "not an average sample: the cost per task moves with the mix (e.g. 484b58aa, task 110, costs "
               "~20 s of CPU alone).",
@@ -175,7 +175,9 @@ def markdown(points: Sequence[Point], variants: Sequence[str], meta: dict[str, A
               "its cost per candidate grows with the batch (superlinear); `fast` computes each distinct step "
               "once per sample and grows closer to linearly.",
               "- Memory is not linear in tasks: a run's peak RSS is that of its largest task (484b58aa: "
-              "~0.9-1 GB in `baseline` and in `fast` alike, and in `tasks`, the `fast` before issue 17).", ""]
+              "~0.9-1 GB in `baseline` and in `fast` alike).",
+              "- Above 32x8 `fast` costs more per candidate again (10 tasks, 64x16): the bigger batches reach "
+              "more of the heavy mutants, whose intermediates dominate the primitive work.", ""]
     return "\n".join(lines)
 
 

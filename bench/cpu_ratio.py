@@ -43,6 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.error("--variants: one or two names; --rounds and --tasks: at least 1")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     runs: dict[str, list[Point]] = {v: [] for v in variants}
+    from solver_core.variants import VARIANTS
+
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        p.error(f"--variants: unknown variant(s) {', '.join(unknown)}: choose from {', '.join(VARIANTS)}")
     if args.work is not None and not args.work.is_dir():
         p.error(f"--work {args.work}: not a folder")
     with tempfile.TemporaryDirectory(prefix="cpu-ratio-", dir=args.work) as work:

@@ -345,12 +345,10 @@ class ForkBackend(ProcessBackend):
 
 
 def fork_available() -> bool:
-    """Whether this platform can fork worker processes (POSIX, not macOS's default restrictions)."""
+    """Whether worker processes are forked here: Linux only (macOS offers `fork` but it is unsafe there)."""
     import multiprocessing
 
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
-
-
 
 
 # ------------------------------------------------------------------------------------ registry

@@ -80,9 +80,7 @@ def run_tasks(settings: RunSettings, tasks: Sequence[Task], *, disposable: bool 
     actual = {n: "inline" if disposable and n == "serial" else n for n in wanted}
     if disposable:
         with span("worker_setup", startup=True):  # a fresh worker parses the solver library once: show it
-            library_programs()
-            # the library and the modules live as long as the worker: the cyclic collector stops walking them
-            gc.freeze()
+            _preload_worker_state()
     with backends(sorted(set(actual.values()))) as opened:
         ctx = Phases(settings, {n: opened[actual[n]] for n in wanted}, cache)
         results = []
@@ -97,7 +95,7 @@ def _preload_worker_state() -> None:
     """What every task worker loads first (`worker_setup`), loaded once here: a backend that forks its
     workers from this process (`forked`) calls it before the fork, so that they start with it."""
     library_programs()
-    gc.freeze()
+    gc.freeze()  # the library and the modules live as long as the worker: the cyclic collector stops walking them
 
 
 def _map_chunks(settings: RunSettings, chunks: Sequence[list[Task]], workers: int,

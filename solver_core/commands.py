@@ -53,17 +53,18 @@ def add_skip_bad_option(p: argparse.ArgumentParser) -> None:
                         "named on stderr) instead of refusing the folder")
 
 
-def load_tasks(args: argparse.Namespace) -> tuple[Task, ...]:
-    """The dataset of ``--dataset``, with ``--skip-bad`` (bad files named on stderr)."""
+def load_tasks(args: argparse.Namespace, spec: str | None = None) -> tuple[Task, ...]:
+    """The tasks of ``--dataset`` that `spec` chooses (all when None; see `solver_core.tasks.select_ids`), with
+    ``--skip-bad`` (bad files named on stderr)."""
     import sys
 
-    from solver_core.tasks import DatasetError, TaskFormatError, load_dataset
+    from solver_core.tasks import DatasetError, TaskFormatError, load_selection
 
     def skipped(exc: Exception) -> None:
         print(f"skipped a bad task file: {exc}", file=sys.stderr)
 
     try:
-        return load_dataset(args.dataset, skip_bad=getattr(args, "skip_bad", False), on_skip=skipped)
+        return load_selection(args.dataset, spec, skip_bad=getattr(args, "skip_bad", False), on_skip=skipped)
     except TaskFormatError as exc:
         if Path(args.dataset).is_dir():
             raise DatasetError(f"{exc} (--skip-bad leaves bad task files out)") from None
@@ -72,12 +73,7 @@ def load_tasks(args: argparse.Namespace) -> tuple[Task, ...]:
 
 def select_tasks(args: argparse.Namespace, default: str = "1") -> tuple[Task, ...]:
     """The tasks chosen by --task/--tasks/--all (default: the first `default` tasks)."""
-    from solver_core.tasks import select_tasks as select
-
-    tasks = load_tasks(args)
-    if args.all:
-        return tuple(tasks)
-    return tuple(select(tasks, args.task or args.tasks or default))
+    return load_tasks(args, None if args.all else args.task or args.tasks or default)
 
 
 def check_run_options(args: argparse.Namespace) -> None:

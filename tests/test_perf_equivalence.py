@@ -329,6 +329,28 @@ def test_mapply_of_shifts_matches_the_reference(offsets, patch):
           (1, 2, 3), (patch, patch, frozenset()))
 
 
+directions = st.one_of(st.tuples(st.integers(-3, 3), st.integers(-3, 3)),
+                       st.tuples(st.integers(-40, 40), st.integers(-40, 40)),  # too long: `connect` raises
+                       st.tuples(st.booleans(), st.integers(-1, 1)), st.tuples(*[st.integers(-1, 1)] * 3))
+rays_starts = st.one_of(st.frozensets(locations, max_size=30), mixed,
+                        st.frozensets(st.tuples(coords, st.booleans()), max_size=3))
+
+
+@settings(max_examples=400, deadline=None)
+@given(rays_starts, directions)
+def test_mapply_of_rays_matches_the_reference(starts, direction):
+    _same(dsl.mapply, ref_mapply, dsl.rbind(dsl.shoot, direction), starts)
+
+
+def test_rays_take_their_own_path_where_they_can():
+    starts = frozenset({(0, 0), (0, 5), (3, 3), (-2, 7), (10, 1)})
+    for direction in [(0, 1), (0, -2), (1, 0), (-3, 0), (1, 1), (-2, -2), (1, -1), (-1, 1), (0, 0), (1, 2)]:
+        assert dsl._rays_apply(starts, direction)
+        assert dsl._rays_union(starts, direction) == ref_mapply(dsl.rbind(dsl.shoot, direction), starts)
+    assert not dsl._rays_apply(starts, (40, 0))  # too long: `connect` raises, on the general path
+    assert not dsl._rays_apply(frozenset({(0, True)}), (1, 0)) and not dsl._rays_apply(starts, (True, 0))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(patches, mixed, st.frozensets(st.integers(0, 5))), locations, colours)
 def test_patch_primitives_match_the_reference(patch, offset, colour):

@@ -42,6 +42,9 @@ class Variant:
     early_exit: bool = False
     #: differs: memoise differ results per distinct (expected, candidate) grid pair
     memo_differs: bool = False
+    #: differs: the s_scores of "every" candidate on every demo pair (in score_demo), or only of the candidates
+    #: the elite pool keeps ("pool", in phase4_differs): s_score is read for pool members only
+    differ_scope: Literal["every", "pool"] = "every"
     #: run whole tasks (in chunks) concurrently on this backend
     task_backend: Backend = "serial"
     #: score_demo / score_test: exact matches and cell scores computed per sample in Python ("python"),
@@ -72,25 +75,11 @@ class Variant:
         return out
 
     def changed_phases(self, reference: Variant) -> tuple[str, ...]:
-        """Phases whose strategy differs from `reference` (for the report's Amdahl prediction)."""
-        phases = {
-            "scoring": ("score_demo", "score_test"),
-            "score_backend": ("score_demo", "score_test"),
-            "early_filter": ("phase1_filter", "phase2_inline", "phase3a_validate", "phase3b_file_ops"),
-            "inline_cache": ("phase2_inline", "phase4_differs"),
-            "validate_backend": ("phase3a_validate",),
-            "early_exit": ("phase3a_validate",),
-            "memo_differs": ("score_demo",),
-            "task_backend": ("run_batt",),
-            "match_backend": ("score_demo", "score_test"),
-            "text_ops": ("phase1_filter", "phase2_inline", "phase3b_file_ops", "phase4_differs"),
-        }
-        mine, theirs = self.strategies(), reference.strategies()
-        changed: list[str] = []
-        for key, affected in phases.items():
-            if mine[key] != theirs[key]:
-                changed += [p for p in affected if p not in changed]
-        return tuple(changed)
+        """Phases whose strategy differs from `reference` (for the report's Amdahl prediction): which phase
+        each strategy changes is declared once, in `solver_core.pipeline.phases.PHASES`."""
+        from solver_core.pipeline.phases import changed_phases
+
+        return changed_phases(self, reference)
 
 
 VARIANTS: dict[str, Variant] = {}
@@ -176,8 +165,13 @@ NESTED = register(replace(
             "primitives (one table per DAG)",
     scoring="nested",
 ))
+POOLED = register(replace(
+    NESTED, name="pooled",
+    summary="+ differ scores only for the candidates the elite pool keeps (in phase4), not for every candidate",
+    differ_scope="pool",
+))
 FAST = register(replace(
-    NESTED, name="fast",
+    POOLED, name="fast",
     summary="every step above: shared, memoised work, serial inside a task, whole tasks across forked processes",
     text_ops=True,
 ))

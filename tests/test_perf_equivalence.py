@@ -15,8 +15,10 @@ from solver_core.pipeline.evaluate import Failure
 from solver_core.pipeline.score import (
     TaskMemo,
     active_memo,
+    combine,
     drop_memo,
     gc_paused,
+    pool_s_scores,
     sample_jobs,
     score_sample,
     task_memo,
@@ -52,6 +54,21 @@ def test_memo_scoring_gives_shared_scoring_outcomes(scored):
             assert (mine.kind, mine.index) == (ref.kind, ref.index)
             assert mine.outcomes == ref.outcomes
             assert mine.matched == ref.matched and mine.cells == ref.cells and mine.differs == ref.differs
+
+
+def test_pool_s_scores_are_the_s_scores_of_every_candidate(task, scored):
+    """`differ_scope="pool"`: the differs run later, for the pool's members only, and give them what scoring
+    every candidate on every demo pair gives."""
+    (batch,) = scored["batch"]
+    full = combine(batch, scored["lean"])
+    without = [replace(s, differs={}) if s.kind == "demo" else s for s in scored["lean"]]
+    late = combine(batch, without)
+    assert all(late.s_score[n] == {} for n in full.s_score) and (late.o_score, late.cells) == (full.o_score, full.cells)
+    members = sorted({c.t_n for c in batch.candidates})[::3]
+    assert len(members) > 3 and any(full.s_score[n][t] for n in full.s_score for t in members)
+    pooled = pool_s_scores(late, task.demo, members + members[:2])  # a member named twice counts once
+    assert pooled.s_score == {n: {t: full.s_score[n][t] for t in members} for n in full.s_score}
+    assert pooled.samples == late.samples and pooled.o_score == full.o_score
 
 
 def _jobs(task: Task, scored, early_exit: bool) -> list[ValidateJob]:

@@ -134,8 +134,9 @@ def test_changed_phases_phase1_vs_baseline():
     assert phase1.changed_phases(phase1) == ()
     assert get_variant("phase2").changed_phases(phase1) == ("phase3a_validate",)
     assert get_variant("fast").changed_phases(get_variant("shared")) == (
-        "score_demo", "score_test", "phase3a_validate", "run_batt",
-        "phase1_filter", "phase2_inline", "phase3b_file_ops", "phase4_differs")  # text_ops
+        "score_demo", "score_test", "phase3a_validate", "phase4_differs",  # ..., differ_scope
+        "run_batt", "phase1_filter", "phase2_inline", "phase3b_file_ops")  # task_backend, text_ops
+    assert get_variant("pooled").changed_phases(get_variant("nested")) == ("score_demo", "phase4_differs")
 
 
 def test_parallel_phases_and_strategies():

@@ -28,7 +28,7 @@ PHASES: tuple[Phase, ...] = (
     Phase("run_batt", None, "generate the task's batch, then check it", ("task_backend",)),
     Phase("check_batt", "run_batt", "everything below, for one task"),
     Phase("score_demo", "check_batt", "run the batch on every demo pair; o_score, cell scores, differ scores",
-          ("scoring", "score_backend", "memo_differs", "match_backend")),
+          ("scoring", "score_backend", "memo_differs", "differ_scope", "match_backend")),
     Phase("score_test", "check_batt", "run the batch on every test pair; exact matches",
           ("scoring", "score_backend", "match_backend")),
     Phase("phase1_filter", "check_batt", "rebuild each candidate's program; drop duplicates and refused ones",
@@ -40,7 +40,7 @@ PHASES: tuple[Phase, ...] = (
     Phase("phase3b_file_ops", "check_batt", "content-addressed store, relative links, elite pool",
           ("early_filter", "text_ops")),
     Phase("phase4_differs", "check_batt", "store the differs with their task statistics",
-          ("inline_cache", "text_ops")),
+          ("inline_cache", "text_ops", "differ_scope")),
 )
 
 #: Phase names in pipeline order.

@@ -26,7 +26,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from operator import eq
 from typing import Any
@@ -72,6 +72,8 @@ class SampleJob:
     #: "python": matches and cell scores here, per sample; "array": left empty here and computed for all
     #: samples of the phase at once by `batch_scoring.match_samples`
     match: str = "python"
+    #: a demo sample's differ scores computed here (False: later, for the pool's members only: `pool_s_scores`)
+    differs: bool = True
 
 
 @dataclass(frozen=True)
@@ -349,7 +351,7 @@ def finish_sample(job: SampleJob, outcomes: Mapping[int, Outcome]) -> SampleScor
             matched = frozenset(t for t, got in outcomes.items() if got == expected)
             cells = {t: cell_permille(expected, got) for t, got in outcomes.items()} if job.kind == "demo" else {}
     differs: dict[str, dict[int, int]] = {}
-    if job.kind == "demo":
+    if job.kind == "demo" and job.differs:
         with span("differs", memo=job.memo_differs) as s:
             differs = _differ_scores(job, outcomes)
             s.add("differ_calls", len(differ_programs()) * len(outcomes))
@@ -376,22 +378,44 @@ class Scores:
 
 
 def sample_jobs(task: Task, batch: Batch, kind: str, strategy: str, memo_differs: bool,
-                step_timeout: float | None = None, match: str = "python") -> list[SampleJob]:
+                step_timeout: float | None = None, match: str = "python", differs: bool = True) -> list[SampleJob]:
     """One job per demo (or test) pair of the task."""
     pairs = task.demo if kind == "demo" else task.test
-    return [SampleJob(batch, kind, i, p, task.demo_samples, strategy, memo_differs, step_timeout, match)
+    return [SampleJob(batch, kind, i, p, task.demo_samples, strategy, memo_differs, step_timeout, match, differs)
             for i, p in enumerate(pairs)]
 
 
 def combine(batch: Batch, samples: Sequence[SampleScores]) -> Scores:
-    """Sum per-sample results into the task's scores."""
+    """Sum per-sample results into the task's scores (`s_score` left empty when the demo samples were scored
+    without differs: `pool_s_scores` adds it for the candidates that need it)."""
     distinct = sorted({c.t_n for c in batch.candidates})
     o_score = {t: sum(t in s.matched for s in samples) for t in distinct}
     cells = {t: sum(s.cells.get(t, 0) for s in samples) for t in distinct}
     names = list(differ_programs())
-    s_score = {n: {t: sum(s.differs[n][t] for s in samples if s.kind == "demo") for t in distinct} for n in names}
+    demo = [s for s in samples if s.kind == "demo"]
+    scored = distinct if all(s.differs for s in demo) else []
+    s_score = {n: {t: sum(s.differs[n][t] for s in demo) for t in scored} for n in names}
     ordered = tuple(sorted(samples, key=lambda s: (s.kind != "demo", s.index)))
     return Scores(o_score, cells, s_score, ordered)
+
+
+def pool_s_scores(scores: Scores, demo: Sequence[Pair], members: Sequence[int]) -> Scores:
+    """`scores` with the `s_score` of `members` (the candidates an elite pool keeps) computed from their demo
+    outcomes: what `combine` gives them when every demo sample was scored with its differs (`differ_scope`
+    "pool": the differs run for these candidates only, one `DifferDag` per demo pair)."""
+    names = list(differ_programs())
+    wanted = sorted(set(members))
+    s_score = {n: dict.fromkeys(wanted, 0) for n in names}
+    with span("differs", scope="pool") as s:
+        for i, pair in enumerate(demo):
+            outcomes = scores.outcomes("demo", i)
+            per = _merged_differ_scores(pair.output, {t: outcomes[t] for t in wanted})
+            for n in names:
+                totals, got = s_score[n], per[n]
+                for t in wanted:
+                    totals[t] += got[t]
+        s.add("differ_calls", len(names) * len(wanted) * len(demo))
+    return replace(scores, s_score=s_score)
 
 
 # ------------------------------------------------------------------------------------ memo

@@ -39,6 +39,7 @@ from solver_core.pipeline.score import (
     evaluate_candidate,
     finish_sample,
     lost_outcome,
+    pool_s_scores,
     sample_jobs,
     score_sample,
 )
@@ -157,7 +158,7 @@ def _score(task: Task, batch: Batch, kind: str, ctx: Phases) -> list[SampleScore
     s = ctx.settings
     backend = ctx.backends[s.variant.score_backend]
     jobs = sample_jobs(task, batch, kind, s.variant.scoring, s.variant.memo_differs, s.timeout,
-                       s.variant.match_backend)
+                       s.variant.match_backend, differs=s.variant.differ_scope == "every")
     mapped = backend.map(score_sample, jobs, chunksize=1, deadline=s.sample_deadline)
     handle = current_span()
     count(samples=len(jobs), candidates_in=len(batch.candidates))
@@ -268,9 +269,12 @@ def phase3b_file_ops(task: Task, inlined: Sequence[Inlined], validations: Sequen
 
 @span("phase4_differs")
 def phase4_differs(task: Task, pool: Sequence[PoolEntry], by_md5: Mapping[str, Inlined], scores: Scores,
-                   ctx: Phases) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-    """Store every differ under the task, with its d_score and the pool members' s_scores."""
+                   ctx: Phases) -> tuple[dict[str, int], dict[str, dict[str, int]], Scores]:
+    """Store every differ under the task, with its d_score and the pool members' s_scores (computed here for
+    them alone with `differ_scope` "pool"); returns the scores with those s_scores."""
     store = ctx.settings.store
+    if ctx.settings.variant.differ_scope == "pool":
+        scores = pool_s_scores(scores, task.demo, [by_md5[e.md5].rebuilt.t_n for e in pool if e.md5 in by_md5])
     d_score: dict[str, int] = {}
     s_scores: dict[str, dict[str, int]] = {}
     written = 0
@@ -288,7 +292,7 @@ def phase4_differs(task: Task, pool: Sequence[PoolEntry], by_md5: Mapping[str, I
         s_scores[md5] = {e.md5: scores.s_score[name][by_md5[e.md5].rebuilt.t_n] for e in pool if e.md5 in by_md5}
     store.write_differ_scores(task.id, s_scores)
     count(differs=len(d_score), files_written=written + 1)
-    return d_score, s_scores
+    return d_score, s_scores, scores
 
 
 # ------------------------------------------------------------------------------------ per task
@@ -343,7 +347,7 @@ def _phase3b_file_ops(c: Checked) -> None:
 
 
 def _phase4_differs(c: Checked) -> None:
-    c.d_score, _ = phase4_differs(c.task, c.pool, c.by_md5, c.scored, c.ctx)
+    c.d_score, _, c.scores = phase4_differs(c.task, c.pool, c.by_md5, c.scored, c.ctx)
 
 
 #: How each phase of `check_batt` (`phases.CHECK_BATT`, in that order) reads and extends the state.

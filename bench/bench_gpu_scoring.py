@@ -1,7 +1,7 @@
 """Batch scoring, CPU (NumPy) against GPU (CuPy), across batch sizes (groups ``batch-scoring N=<n>``).
 
 Run:  pytest bench/bench_gpu_scoring.py --benchmark-only
-      python -m solver_core.pipeline.batch_scoring --crossover reports/gpu/   # chart + JSON
+      python -m solver_core.pipeline.crossover --crossover reports/gpu/   # chart + JSON
 
 Per batch size N (1 ... 100k grids; `random_packed`: 64 expected grids of 2..24 per side, ~170 cells,
 every candidate of its expected grid's shape with 5% of cells redrawn):
@@ -30,7 +30,6 @@ import pytest
 from solver_core import arrays
 from solver_core.arrays import ArrayBackend
 from solver_core.pipeline.batch_scoring import (
-    _python_scores,
     _score_on,
     flat_of,
     flatten,
@@ -39,6 +38,7 @@ from solver_core.pipeline.batch_scoring import (
     score_batch,
     unpack,
 )
+from solver_core.pipeline.crossover import _python_scores
 
 SIZES = (1, 10, 100, 1_000, 10_000, 100_000)
 CPU = arrays.numpy_backend("benchmark")

@@ -18,7 +18,7 @@ PACKAGES = ("harness", "solver_core")
 #: Outside the size limits by design: the DSL and the solver library.
 EXEMPT = ("solver_core/dsl.py", "solver_core/solvers/")
 #: Over the module limit today, owned by another change (listed so that it is seen, not hidden).
-KNOWN_LARGE = {"solver_core/pipeline/batch_scoring.py"}
+KNOWN_LARGE: set[str] = set()
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
 

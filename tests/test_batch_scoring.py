@@ -37,8 +37,8 @@ from solver_core.pipeline.batch_scoring import (
     score_packed,
     transform,
     unpack,
-    write_crossover,
 )
+from solver_core.pipeline.crossover import measure_crossover, write_crossover
 from solver_core.pipeline.score import cell_permille, finish_sample, sample_jobs, score_sample
 from solver_core.solvers import library_programs
 from solver_core.variants import BASELINE, get_variant
@@ -385,8 +385,6 @@ def test_gpu_variant_gives_the_baseline_digest_and_names_its_backend(tmp_path, s
 
 # ------------------------------------------------------------------------------------- report
 def test_crossover_chart_and_json(tmp_path):
-    from solver_core.pipeline.batch_scoring import measure_crossover
-
     data = measure_crossover([1, 50], budget_s=0.01)
     assert [r["n"] for r in data["rows"]] == [1, 50]
     assert all(r["numpy_total_s"] > 0 and r["pack_s"] > 0 for r in data["rows"])

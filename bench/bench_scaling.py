@@ -165,7 +165,7 @@ def markdown(points: Sequence[Point], variants: Sequence[str], meta: dict[str, A
         lines.append("")
     lines += ["## Linearity", "", *linearity_notes(points, variants), "",
               "Where and why it is not a straight line:", "",
-              "- Start-up is fixed (the interpreter, imports, the dataset and the solver library, once in the "
+              "- Start-up is fixed (the interpreter, imports, the chosen tasks and the solver library, once in the "
               "main process: `fast`'s workers are forked from it): one small task costs more per task than many.",
               "- Tasks differ in cost (a few mutants build huge intermediates), so the first N tasks by id are "
               "not an average sample: the cost per task moves with the mix (e.g. 484b58aa, task 110, costs "

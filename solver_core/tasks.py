@@ -324,6 +324,9 @@ def task_index(tasks: tuple[Task, ...]) -> dict[str, Task]:
 
 def get_task(task_id: str, dataset: str | Path = "arc1-train") -> Task:
     """One task by id from a dataset; `KeyError`-free: raises `DatasetError` naming both."""
+    records = _named_records(dataset) if isinstance(dataset, str) and dataset in DATASETS else None
+    if records is not None and task_id in records.starts:  # decode that task's record alone
+        return records.task(task_id)
     index = task_index(load_dataset(dataset))
     if task_id not in index:
         raise DatasetError(f"task {task_id!r} is not in dataset {str(dataset)!r}")
